@@ -1,0 +1,447 @@
+"""Benchmark: bare read (the floor) vs the full audit, per phase, with peak RSS, at two sizes.
+
+    python bench/run.py                       # 200,000 and 20,000 clients, xlsx and csv
+    python bench/run.py --sizes 20000 --formats csv
+    python bench/run.py --write-docs          # also regenerate the results in docs/performance.md
+    python bench/run.py --smoke               # a tiny workload in a temporary folder, in seconds
+    python bench/run.py --profile py-spy      # also record a py-spy profile of each audit
+
+Workloads come from ``bench/generate.py`` (generated once into ``bench/out/data/c<clients>`` and
+reused; see its docstring). Every measurement runs in its own subprocess (``--measure``), so the
+peak RSS it reports (``ru_maxrss``) is that measurement's alone and sizes do not pollute each
+other. Measurements:
+
+- ``floor``: read every input with the fastest reader and nothing else: fastexcel (calamine,
+  every cell as text) -> pandas for xlsx, pyarrow's CSV reader -> pandas for CSV.
+- ``audit``: ``dossiercheck.run.run_audit`` with every rule and all three outputs
+  (findings.json, rapport.xlsx, rapport.html), split into the phases its ``Outcome.timings``
+  reports (read, schema, prepare, rules per programme, each report); the time not in a phase
+  (building the findings payload) is shown as ``other``.
+- ``frictionless``: ``frictionless validate`` of the lines CSV against a schema only, when the
+  ``frictionless`` command is installed (it is not a dependency); otherwise skipped with a note.
+
+Results: a table on stdout and JSON in ``bench/out/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata as md
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if str(ROOT) not in sys.path:  # measure the working tree, installed or not
+    sys.path.insert(0, str(ROOT))
+OUT = HERE / "out"
+DOCS = ROOT / "docs" / "performance.md"
+PEILDATUM = "2025-06-05"  # bench/generate.py's PEILDATUM
+BEGIN, END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"
+PACKAGES = ("pandas", "numpy", "pyarrow", "pandera", "fastexcel", "python-calamine", "xlsxwriter", "jinja2")
+TARGETS = {"xlsx_ratio": 1.5, "csv_seconds": 12.0, "rss_gb": 3.0, "scaling": 11.0}
+
+
+# --- measurements (each in its own subprocess) ------------------------------------------------
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def measure_floor(data: Path) -> dict:
+    files = sorted(p for p in data.rglob("*") if p.suffix in (".xlsx", ".csv"))
+    t0 = time.perf_counter()
+    rows = 0
+    for f in files:
+        if f.suffix == ".xlsx":
+            import fastexcel
+
+            reader = fastexcel.read_excel(str(f))
+            for name in reader.sheet_names:
+                df = reader.load_sheet(name, header_row=None, dtypes="string").to_pandas()
+                rows += len(df)
+        else:
+            import pyarrow as pa
+            import pyarrow.csv as pacsv
+
+            with f.open("rb") as fh:
+                width = fh.readline().decode("cp1252").count(";") + 1
+            names = [f"c{i}" for i in range(width)]
+            table = pacsv.read_csv(
+                f,
+                read_options=pacsv.ReadOptions(encoding="cp1252", column_names=names),
+                parse_options=pacsv.ParseOptions(delimiter=";", newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}),
+            )
+            df = table.to_pandas()
+            rows += len(df)
+    return {"seconds": time.perf_counter() - t0, "rows": rows, "files": len(files)}
+
+
+def measure_audit(data: Path, out: Path) -> dict:
+    from dossiercheck import run as runmod
+
+    captured = []
+    orig = runmod.audit_frames
+
+    def audit_frames(*a, **k):
+        res = orig(*a, **k)
+        captured.append(res)
+        return res
+
+    runmod.audit_frames = audit_frames
+    opts = runmod.RunOptions(
+        paths=[str(data)], peildatum=dt.date.fromisoformat(PEILDATUM), out_dir=out, formats=["json", "xlsx", "html"]
+    )
+    t0 = time.perf_counter()
+    outcome = runmod.run_audit(opts)
+    wall = time.perf_counter() - t0
+    res = captured[-1] if captured else None
+    per_rule = {}
+    not_evaluated = {}
+    if res is not None:
+        for s in res.rules:
+            if s.evaluated:
+                per_rule[s.rule.code] = {"seconds": round(s.seconds, 4), "findings": s.findings}
+            else:
+                not_evaluated[s.rule.code] = s.reason
+    summary = outcome.payload["summary"]
+    return {
+        "seconds": wall,
+        "timings": {k: round(v, 4) for k, v in outcome.timings.items()},
+        "rows_read": summary["rows_read"],
+        "findings": {k: summary[k] for k in ("error", "warning", "info")},
+        "rules": per_rule,
+        "not_evaluated": not_evaluated,
+        "outputs": {p.name: p.stat().st_size for p in outcome.written},
+    }
+
+
+FRICTIONLESS_FIELDS = [
+    ("Klantnummer", "string", True), ("Stap", "string", True), ("Toestand", "string", True),
+    ("Startdatum", "string", True), ("Einddatum", "string", False), ("Financieringsnummer", "string", False),
+    ("Resultaat", "string", False), ("Code opleiding", "string", False), ("Aanvrager", "string", False),
+    ("Uitvoerder", "string", False), ("Samenvatting", "string", False), ("Laatst gewijzigd", "string", False),
+    ("Organisatie", "string", False),
+]
+
+
+def measure_frictionless(data: Path) -> dict:
+    exe = shutil.which("frictionless")
+    if not exe:
+        return {"skipped": "frictionless is not installed (not a dependency: pip install frictionless to time it)"}
+    lines = next(data.rglob("stappen_naar_werk.csv"))
+    schema = {
+        "fields": [
+            {"name": n, "type": t, **({"constraints": {"required": True}} if r else {})} for n, t, r in FRICTIONLESS_FIELDS
+        ]
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        sp = Path(tmp) / "schema.json"
+        sp.write_text(json.dumps(schema))
+        cmd = [exe, "validate", str(lines), "--schema", str(sp), "--encoding", "cp1252",
+               "--dialect", json.dumps({"delimiter": ";", "headerRows": [3]}), "--json"]
+        t0 = time.perf_counter()
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        secs = time.perf_counter() - t0
+    ok = p.returncode in (0, 1)
+    return {"seconds": secs, "returncode": p.returncode, **({} if ok else {"error": p.stderr.strip()[-300:]})}
+
+
+def _measure_main(kind: str, data: str, out: str | None, result: str) -> int:
+    t0 = time.perf_counter()
+    if kind == "floor":
+        r = measure_floor(Path(data))
+    elif kind == "audit":
+        r = measure_audit(Path(data), Path(out))
+    elif kind == "frictionless":
+        r = measure_frictionless(Path(data))
+        r["rss_mb"] = None  # another process; its RSS is not ours
+    else:
+        raise SystemExit(f"unknown measurement {kind}")
+    r.setdefault("rss_mb", round(_rss_mb(), 1))
+    r["process_seconds"] = round(time.perf_counter() - t0, 3)
+    Path(result).write_text(json.dumps(r))
+    return 0
+
+
+def run_measure(kind: str, data: Path, out: Path | None = None, profile: str | None = None,
+                profile_out: Path | None = None) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
+        result = fh.name
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--measure", kind, "--data", str(data), "--result", result]
+    if out is not None:
+        cmd += ["--out", str(out)]
+    if profile == "py-spy" and shutil.which("py-spy") and profile_out is not None:
+        cmd = ["py-spy", "record", "--rate", "50", "--format", "raw", "--output", str(profile_out), "--"] + cmd
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    try:
+        text = Path(result).read_text() if Path(result).exists() else ""
+        if p.returncode != 0 or not text:  # (py-spy exits 0 when the profiled process failed)
+            raise RuntimeError(f"{kind} on {data} failed ({p.returncode}):\n{p.stderr[-3000:]}")
+        r = json.loads(text)
+    finally:
+        Path(result).unlink(missing_ok=True)
+    r["subprocess_seconds"] = round(wall, 3)
+    return r
+
+
+# --- orchestration ----------------------------------------------------------------------------
+
+
+def ensure_data(clients: int, root: Path, formats: list[str]) -> Path:
+    d = root / f"c{clients}"
+    man = d / "manifest.json"
+    have = man.exists() and all((d / f).is_dir() for f in formats)
+    if not have:
+        print(f"generating {clients:,} clients into {d} ...", file=sys.stderr)
+        subprocess.run([sys.executable, str(HERE / "generate.py"), "--clients", str(clients), "--out", str(d),
+                        "--formats", ",".join(formats)], check=True, cwd=ROOT)
+    return d
+
+
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram_gb = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    versions = {}
+    for p in PACKAGES:
+        try:
+            versions[p] = md.version(p)
+        except md.PackageNotFoundError:
+            versions[p] = None
+    try:
+        load = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        load = None
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "ram_gb": ram_gb, "python": platform.python_version(),
+        "platform": platform.platform(), "packages": versions, "loadavg_at_start": load,
+    }
+
+
+def run_size(clients: int, data: Path, formats: list[str], repeat: int, profile: str | None, tag: str) -> dict:
+    man = json.loads((data / "manifest.json").read_text())
+    res = {"clients": clients, "rows": man["rows"], "rows_total": man["rows_total"], "planted": man["planted"]}
+    for fmt in formats:
+        src = data / fmt
+        entry = {}
+        floors = [run_measure("floor", src) for _ in range(repeat)]
+        entry["floor"] = min(floors, key=lambda r: r["seconds"])
+        entry["floor"]["all_seconds"] = [round(r["seconds"], 3) for r in floors]
+        audits = []
+        for i in range(repeat):
+            with tempfile.TemporaryDirectory(prefix="dossiercheck-bench-") as tmp:
+                prof = OUT / f"profile-{tag}-c{clients}-{fmt}.txt" if profile and i == 0 else None
+                audits.append(run_measure("audit", src, Path(tmp), profile=profile, profile_out=prof))
+        entry["audit"] = min(audits, key=lambda r: r["seconds"])
+        entry["audit"]["all_seconds"] = [round(r["seconds"], 3) for r in audits]
+        entry["ratio"] = entry["audit"]["seconds"] / entry["floor"]["seconds"] if entry["floor"]["seconds"] else None
+        res[fmt] = entry
+        print(f"  c{clients} {fmt}: floor {entry['floor']['seconds']:.2f}s, audit {entry['audit']['seconds']:.2f}s "
+              f"(x{entry['ratio']:.2f}), rss {entry['audit']['rss_mb']:.0f} MB", file=sys.stderr)
+    if "csv" in formats:
+        res["frictionless"] = run_measure("frictionless", data / "csv")
+    return res
+
+
+def phase_keys(results: list[dict], formats: list[str]) -> list[str]:
+    keys: list[str] = []
+    for r in results:
+        for fmt in formats:
+            for k in r[fmt]["audit"]["timings"]:
+                if k not in keys:
+                    keys.append(k)
+    order = ["read", "schema", "prepare"]
+    rules = sorted(k for k in keys if k.startswith("rules."))
+    reports = sorted(k for k in keys if k.startswith("report."))
+    rest = [k for k in keys if k not in order + rules + reports]
+    return [k for k in order if k in keys] + rules + reports + rest
+
+
+def evaluate(results: list[dict], formats: list[str]) -> list[dict]:
+    """The issue's targets, judged on the largest size measured."""
+    if not results:
+        return []
+    big = max(results, key=lambda r: r["clients"])
+    small = min(results, key=lambda r: r["clients"])
+    out = []
+    if "xlsx" in formats:
+        a, f = big["xlsx"]["audit"]["seconds"], big["xlsx"]["floor"]["seconds"]
+        out.append({"target": f"full audit from xlsx <= {TARGETS['xlsx_ratio']} x bare read (c{big['clients']})",
+                    "value": f"{a:.1f} s / {f:.1f} s = x{a / f:.2f}", "holds": a <= TARGETS["xlsx_ratio"] * f})
+    if "csv" in formats:
+        a = big["csv"]["audit"]["seconds"]
+        out.append({"target": f"full audit from CSV <= {TARGETS['csv_seconds']:.0f} s (c{big['clients']})",
+                    "value": f"{a:.1f} s", "holds": a <= TARGETS["csv_seconds"]})
+    rss = max(r[fmt]["audit"]["rss_mb"] for r in results for fmt in formats)
+    out.append({"target": f"peak RSS <= {TARGETS['rss_gb']:.0f} GB", "value": f"{rss / 1024:.2f} GB",
+                "holds": rss <= TARGETS["rss_gb"] * 1024})
+    if big is not small:
+        for fmt in formats:
+            k = big["clients"] / small["clients"]
+            x = big[fmt]["audit"]["seconds"] / small[fmt]["audit"]["seconds"]
+            out.append({"target": f"{k:.0f}x the data ({fmt}) costs <= {TARGETS['scaling'] * k / 10:.0f}x the time",
+                        "value": f"x{x:.2f}", "holds": x <= TARGETS["scaling"] * k / 10})
+    return out
+
+
+def render(report: dict) -> str:
+    results, formats = report["results"], report["formats"]
+    lines = []
+    m = report["machine"]
+    lines.append(f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, "
+                 f"load average at start {m['loadavg_at_start']}")
+    lines.append("Packages: " + ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v))
+    lines.append(f"Run: {report['started']} ({report['wall_seconds']:.0f} s), repeat {report['repeat']} (best shown), "
+                 f"peildatum {PEILDATUM}")
+    lines.append("")
+    cols = [(r, fmt) for r in results for fmt in formats]
+    head = ["phase (s)"] + [f"c{r['clients']:,} {fmt}" for r, fmt in cols]
+    rows = [["rows (all tables)"] + [f"{r['rows_total']:,}" for r, _ in cols],
+            ["lijnen rows"] + [f"{r['rows']['lijnen']:,}" for r, _ in cols],
+            ["**bare read (floor)**"] + [f"**{r[f]['floor']['seconds']:.2f}**" for r, f in cols]]
+    for k in phase_keys(results, formats):
+        rows.append([k] + [f"{r[f]['audit']['timings'].get(k, 0):.2f}" for r, f in cols])
+    rows.append(["other (payload, glue)"] + [
+        f"{r[f]['audit']['seconds'] - sum(r[f]['audit']['timings'].values()):.2f}" for r, f in cols])
+    rows.append(["**full audit**"] + [f"**{r[f]['audit']['seconds']:.2f}**" for r, f in cols])
+    rows.append(["audit / floor"] + [f"x{r[f]['ratio']:.2f}" for r, f in cols])
+    rows.append(["peak RSS audit (MB)"] + [f"{r[f]['audit']['rss_mb']:.0f}" for r, f in cols])
+    rows.append(["peak RSS floor (MB)"] + [f"{r[f]['floor']['rss_mb']:.0f}" for r, f in cols])
+    rows.append(["findings e/w/i"] + [
+        "/".join(str(r[f]["audit"]["findings"][s]) for s in ("error", "warning", "info")) for r, f in cols])
+    widths = [max(len(str(x[i])) for x in [head] + rows) for i in range(len(head))]
+    fmt_row = lambda xs: "| " + " | ".join(str(x).ljust(w) for x, w in zip(xs, widths)) + " |"  # noqa: E731
+    lines.append(fmt_row(head))
+    lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    lines.extend(fmt_row(r) for r in rows)
+    fr = [r.get("frictionless") for r in results if r.get("frictionless")]
+    if fr:
+        lines.append("")
+        for r in results:
+            f = r.get("frictionless")
+            if not f:
+                continue
+            if "skipped" in f:
+                lines.append(f"frictionless validate (lines CSV, schema only), c{r['clients']:,}: skipped: {f['skipped']}")
+            else:
+                lines.append(f"frictionless validate (lines CSV, schema only), c{r['clients']:,}: {f['seconds']:.2f} s "
+                             f"(exit {f['returncode']})" + (f" error: {f['error']}" if "error" in f else ""))
+    lines.append("")
+    lines.append("| target | measured | holds |")
+    lines.append("|---|---|---|")
+    for t in report["targets"]:
+        lines.append(f"| {t['target']} | {t['value']} | {'yes' if t['holds'] else '**no**'} |")
+    big = max(results, key=lambda r: r["clients"])
+    for fmt in formats:
+        rules = big[fmt]["audit"]["rules"]
+        top = sorted(rules.items(), key=lambda kv: -kv[1]["seconds"])[:10]
+        lines.append("")
+        lines.append(f"Slowest rules, c{big['clients']:,} {fmt} (seconds, incl. building their findings): "
+                     + ", ".join(f"{k} {v['seconds']:.2f}" for k, v in top))
+        ne = big[fmt]["audit"]["not_evaluated"]
+        if ne:
+            lines.append(f"Not evaluated ({fmt}): " + "; ".join(f"{k}: {v}" for k, v in sorted(ne.items())))
+    return "\n".join(lines)
+
+
+def write_docs(text: str) -> None:
+    block = f"{BEGIN}\n<!-- generated by `python bench/run.py --write-docs`; edit outside these markers -->\n\n{text}\n\n{END}"
+    if DOCS.exists():
+        doc = DOCS.read_text()
+        if BEGIN in doc and END in doc:
+            pre, rest = doc.split(BEGIN, 1)
+            post = rest.split(END, 1)[1]
+            DOCS.write_text(pre + block + post)
+            return
+        DOCS.write_text(doc.rstrip() + "\n\n## Results\n\n" + block + "\n")
+        return
+    DOCS.parent.mkdir(parents=True, exist_ok=True)
+    DOCS.write_text("# Performance\n\n## Results\n\n" + block + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="200000,20000", help="client counts, comma-separated")
+    ap.add_argument("--formats", default="xlsx,csv")
+    ap.add_argument("--data", type=Path, default=OUT / "data", help="where workloads are generated and reused")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per measurement; the best is kept")
+    ap.add_argument("--write-docs", action="store_true", help="regenerate the results block of docs/performance.md")
+    ap.add_argument("--smoke", action="store_true", help="a tiny workload in a temporary folder; seconds")
+    ap.add_argument("--profile", choices=["py-spy"], default=None, help="record each audit with py-spy (raw stacks)")
+    ap.add_argument("--json", type=Path, default=None, help="where to write the JSON (default bench/out/...)")
+    # internal: one measurement in this (sub)process
+    ap.add_argument("--measure", choices=["floor", "audit", "frictionless"], help=argparse.SUPPRESS)
+    ap.add_argument("--result", help=argparse.SUPPRESS)
+    ap.add_argument("--out", help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.measure:
+        return _measure_main(a.measure, str(a.data), a.out, a.result)
+
+    formats = [f.strip() for f in a.formats.split(",") if f.strip()]
+    started = dt.datetime.now().isoformat(timespec="seconds")
+    t0 = time.perf_counter()
+    tmp = None
+    if a.smoke:
+        tmp = tempfile.TemporaryDirectory(prefix="dossiercheck-smoke-")
+        sizes, data_root, tag = [300], Path(tmp.name), "smoke"
+    else:
+        sizes = [int(s) for s in a.sizes.split(",") if s.strip()]
+        data_root, tag = a.data, "full"
+    OUT.mkdir(parents=True, exist_ok=True)
+    mach = machine()
+    results = []
+    try:
+        for clients in sizes:
+            d = ensure_data(clients, data_root, formats)
+            results.append(run_size(clients, d, formats, a.repeat, a.profile, tag))
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    results.sort(key=lambda r: -r["clients"])
+    report = {
+        "started": started, "wall_seconds": time.perf_counter() - t0, "machine": mach, "formats": formats,
+        "repeat": a.repeat, "smoke": a.smoke, "targets": evaluate(results, formats) if not a.smoke else [],
+        "results": results,
+    }
+    text = render(report)
+    print(text)
+    path = a.json or OUT / f"results-{tag}-{started.replace(':', '')}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=1))
+    if not a.smoke:
+        (OUT / "latest.json").write_text(json.dumps(report, indent=1))
+    print(f"\nJSON: {path}", file=sys.stderr)
+    if a.write_docs and not a.smoke:
+        write_docs(text)
+        print(f"updated {DOCS}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

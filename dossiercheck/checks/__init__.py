@@ -1,0 +1,1 @@
+"""Rule packs, one sub-package per programme; see :mod:`dossiercheck.checks.registry`."""

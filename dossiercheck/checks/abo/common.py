@@ -1,0 +1,120 @@
+"""Shared, vectorised building blocks of the ABO rules (RULES.md "ABO").
+
+"ABO line" = ABO project line or ABO begeleidingslijn; an **ABO client** has at least one active
+ABO begeleidingslijn. Cancelled lines (and lines in no known state) are ignored by every rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from dossiercheck.checks.lines import ABO_KINDS, school_year_start
+from dossiercheck.text import map_unique, normalise, normalise_series, term_pattern
+
+PROJECT = "abo_project"
+BEGELEIDING = "abo_begeleiding"
+
+
+def abo_lines(lijnen: pd.DataFrame) -> pd.DataFrame:
+    """Active ABO lines (either kind)."""
+    return lijnen[lijnen["programme"].isin(ABO_KINDS).fillna(False).to_numpy() & lijnen["active"].to_numpy()]
+
+
+def begeleidingslijnen(lijnen: pd.DataFrame) -> pd.DataFrame:
+    """Active ABO begeleidingslijnen."""
+    return lijnen[(lijnen["programme"] == BEGELEIDING).fillna(False).to_numpy() & lijnen["active"].to_numpy()]
+
+
+def project_lines(lijnen: pd.DataFrame) -> pd.DataFrame:
+    """Active ABO project lines (`Project Leren en Werken`)."""
+    return lijnen[(lijnen["programme"] == PROJECT).fillna(False).to_numpy() & lijnen["active"].to_numpy()]
+
+
+def abo_clients(lijnen: pd.DataFrame) -> pd.Index:
+    """Klantnummers with at least one active ABO begeleidingslijn."""
+    return pd.Index(begeleidingslijnen(lijnen)["klantnummer"].dropna().unique())
+
+
+def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """``values[key]`` for each key (missing where the key is absent), aligned with ``keys``.
+
+    A positional take on ``values.index.get_indexer``: unlike ``map``/``join`` it also works when
+    either side is empty (pandas' Arrow-backed strings refuse to join on an empty frame).
+    """
+    if len(keys) == 0 or len(values) == 0:
+        out = pd.Series(np.full(len(keys), None, dtype=object), index=keys.index, dtype=object)
+        return out.astype(values.dtype) if pd.api.types.is_datetime64_any_dtype(values.dtype) else out
+    pos = values.index.get_indexer(keys)
+    taken = values.iloc[np.where(pos < 0, 0, pos)]
+    out = pd.Series(taken.to_numpy(), index=keys.index, dtype=values.dtype)
+    return out.where(pd.Series(pos >= 0, index=keys.index))
+
+
+def of_clients(frame: pd.DataFrame, clients: pd.Index) -> pd.DataFrame:
+    """Rows of ``frame`` whose klantnummer is one of ``clients``."""
+    # A hash lookup: Series.isin on Arrow-backed strings builds one Arrow scalar per value.
+    return frame[pd.Index(clients).unique().get_indexer(frame["klantnummer"]) >= 0]
+
+
+def school_year_label(d: pd.Series) -> pd.Series:
+    """`2024-2025` for a date in the school year 1 Sep 2024 - 31 Aug 2025."""
+    y = school_year_start(d)
+    return (y.astype("string") + "-" + (y + 1).astype("string")).astype("string")
+
+
+def last_per(frame: pd.DataFrame, key: str, order: list[str]) -> pd.DataFrame:
+    """One row per ``key``: the last by ``order`` (ascending; missing values sort first), ties
+    broken by source row (``_rid``)."""
+    if frame.empty:
+        return frame
+    sorted_ = frame.sort_values([key, *order, "_rid"], na_position="first", kind="stable")
+    return sorted_.groupby(key, sort=False).tail(1)
+
+
+def first_per(frame: pd.DataFrame, key: str, order: list[str]) -> pd.DataFrame:
+    """One row per ``key``: the first by ``order`` (ascending; missing values sort last)."""
+    if frame.empty:
+        return frame
+    sorted_ = frame.sort_values([key, *order, "_rid"], na_position="last", kind="stable")
+    return sorted_.groupby(key, sort=False).head(1)
+
+
+def rid_lists(*parts: pd.DataFrame, key: str = "klantnummer") -> pd.Series:
+    """key -> sorted array of the ``_rid`` of every row in ``parts`` (each has ``key``, ``_rid``).
+
+    One sort and one ``np.split`` at the key boundaries (no per-group Python aggregation)."""
+    frames = [p[[key, "_rid"]] for p in parts if p is not None and len(p)]
+    if not frames:
+        return pd.Series(dtype="object")
+    both = pd.concat(frames, ignore_index=True).drop_duplicates().sort_values([key, "_rid"], kind="stable")
+    keys = both[key].to_numpy(dtype=object)
+    rids = both["_rid"].to_numpy(dtype="int64")
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return pd.Series(np.split(rids, starts[1:]), index=pd.Index(keys[starts]), dtype="object")
+
+
+def pair_lists(a: pd.Series | np.ndarray, b: pd.Series | np.ndarray) -> list:
+    """Row-wise ``[a, b]`` lists of two row ids, built in one numpy step."""
+    return np.stack([np.asarray(a, dtype="int64"), np.asarray(b, dtype="int64")], axis=1).tolist()
+
+
+def terms_in(series: pd.Series, terms: Iterable[str]) -> pd.Series:
+    """For each text, the configured ``terms`` found in it as whole words/phrases (spelled as in
+    the configuration, in configuration order); an empty list where none is found or the text is
+    missing. Computed once per distinct normalised text (:mod:`dossiercheck.text`)."""
+    terms = [t for t in terms if normalise(t)]
+    pat = term_pattern(terms)
+    order = {normalise(t): i for i, t in enumerate(terms)}
+    spelled = {normalise(t): t for t in reversed(terms)}
+
+    def found(text: str) -> list[str]:
+        hits = {m for m in pat.findall(text)}
+        return [spelled[h] for h in sorted(hits, key=lambda h: order.get(h, 0)) if h in spelled]
+
+    norm = normalise_series(series)
+    out = map_unique(norm, found, dtype=None)
+    empty = pd.Series([[]] * len(out), index=out.index, dtype="object")
+    return out.where(norm.notna(), empty)

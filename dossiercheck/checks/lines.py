@@ -1,0 +1,80 @@
+"""Shared facts about registration lines (RULES.md "Programme of a line", conventions).
+
+``prepare_lines`` runs once per audit (registered by the ``gen`` package) and adds to ``lijnen``:
+
+- ``programme``: ``abo_project``, ``abo_begeleiding``, ``oal``, ``outplacement``, ``opleiding``
+  or missing (other steps: only the generic rules apply);
+- ``active`` (toestand is not Geannuleerd), ``open`` (Bezig), ``closed`` (Beëindigd, Stopgezet,
+  Uitgevoerd). A row with an unknown toestand is in no state: all three False.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dossiercheck.text import normalise, normalise_series
+
+# (normalised stap prefixes, programme)
+PROGRAMMES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("Project Leren en Werken",), "abo_project"),
+    (("Onderwijs alternerende beroepsopl",), "abo_begeleiding"),
+    (
+        (
+            "Onderwijs onderst alternerend leren",
+            "Onderwijs onderst. alternerend leren",
+            "Onderwijs ondersteuning alternerend leren",
+        ),
+        "oal",
+    ),
+    (("Outplacement",), "outplacement"),
+    (("Opleiding",), "opleiding"),
+)
+
+ABO_KINDS = ("abo_project", "abo_begeleiding")
+CLOSED = ("Beëindigd", "Stopgezet", "Uitgevoerd")
+
+
+def programme_of(stap: pd.Series) -> pd.Series:
+    norm = normalise_series(stap)
+    out = pd.Series(pd.NA, index=stap.index, dtype="string")
+    for prefixes, prog in PROGRAMMES:
+        hit = pd.Series(False, index=stap.index)
+        for p in prefixes:
+            hit |= norm.str.startswith(normalise(p)).fillna(False).astype(bool)
+        out = out.mask(hit & out.isna(), prog)
+    return out
+
+
+def prepare_lines(tables: dict[str, pd.DataFrame], config: dict, P: pd.Timestamp) -> None:
+    lijnen = tables.get("lijnen")
+    if lijnen is None:
+        return
+    toestand = lijnen["toestand"] if "toestand" in lijnen.columns else pd.Series(pd.NA, index=lijnen.index)
+    known = toestand.notna().to_numpy()
+    t = toestand.astype("string").fillna("").to_numpy()
+    lijnen["active"] = known & (t != "Geannuleerd")
+    lijnen["open"] = known & (t == "Bezig")
+    lijnen["closed"] = known & np.isin(t, CLOSED)
+    if "stap" in lijnen.columns:
+        lijnen["programme"] = programme_of(lijnen["stap"])
+    else:
+        lijnen["programme"] = pd.Series(pd.NA, index=lijnen.index, dtype="string")
+
+
+def school_year_start(d: pd.Series) -> pd.Series:
+    """Year Y of the school year (1 Sep Y - 31 Aug Y+1) a date falls in."""
+    return (d.dt.year - (d.dt.month < 9).astype("int64")).astype("Int64")
+
+
+def closing_deadline(d: pd.Series) -> pd.Series:
+    """30 June of the school year of each date (RULES.md conventions)."""
+    y = school_year_start(d) + 1
+    return pd.to_datetime(
+        pd.DataFrame({"year": y, "month": 6, "day": 30}).astype("float64"), errors="coerce"
+    )
+
+
+def add_months(d: pd.Series, months: int) -> pd.Series:
+    """Calendar months: 31 August + 6 months = 28/29 February (day clipped to month end)."""
+    return d + pd.DateOffset(months=months)

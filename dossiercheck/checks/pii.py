@@ -1,0 +1,223 @@
+"""The one PII detector: personal data in free text (RULES.md "PII — personal data in free text").
+
+Used by OUT008 and LBC014 (and reusable): a text holds personal data when it contains
+
+- a Belgian **national number** (rijksregisternummer): 11 digits, plain or written
+  ``YY.MM.DD-XXX.CC`` / with spaces, ``-`` or ``.`` between the groups, that pass DAT006's
+  checksum (:func:`dossiercheck.schemas.rrn_valid`). An 11-digit cheque number is therefore not
+  a national number unless it happens to pass the checksum;
+- an **e-mail address**;
+- a Belgian **phone number**: ``0`` followed by 8–9 more digits, or ``+32``/``0032`` followed by
+  8–9 digits without the leading 0 (``+32 (0)475 ...`` is accepted too), with spaces, ``/``,
+  ``.`` or ``-`` allowed between digit groups. Date-shaped tokens (``dd/mm/yyyy``,
+  ``dd-mm-yyyy``, ``dd.mm.yyyy``, ``yyyy-mm-dd``; one-digit day/month too) are removed first, so
+  a date is never a phone number;
+- a **medical term** of ``privacy.medical_terms`` (whole words/phrases on normalised text, via
+  :func:`dossiercheck.text.term_pattern`).
+
+Findings name the *kinds* found, never the value itself: ``rijksregisternummer``,
+``e-mailadres``, ``telefoonnummer``, ``medische term (autisme)`` (a medical term's name is not
+personal data). :func:`kinds_en` translates labels to English. :func:`mask_pii` replaces national
+numbers, e-mail addresses and phone numbers in a text by ``***`` (for reports).
+
+Decisions where the catalogue leaves room:
+
+- National form of a phone number: the digit after the leading ``0`` must be 1–9 (``00`` starts an
+  international prefix, handled as ``0032``), so zero-padded identifiers such as ``0000123456``
+  are not phone numbers.
+- A phone number must be a whole run of digits: it may not continue with a digit directly or
+  after ``.``, ``/``, ``-`` (``0475.12.34.56.78`` is a number of another shape), nor be preceded
+  by one that way. A digit after a plain space starts a new token (``0475 12 34 56 2x per week``
+  still holds a phone number). Separators are single (optionally padded by one space:
+  ``0475 / 12 34 56``); a newline never joins groups.
+- The national-number groups allow the separators the catalogue names (space, ``-``, ``.``).
+
+Everything runs once per *distinct* text (as :func:`dossiercheck.text.map_unique` does) with compiled
+regexes; rows sharing a text share its result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from dossiercheck.schemas import rrn_valid
+from dossiercheck.text import normalise, term_pattern
+
+KIND_RRN = "rijksregisternummer"
+KIND_EMAIL = "e-mailadres"
+KIND_PHONE = "telefoonnummer"
+KIND_MEDICAL = "medische term"
+
+PII_KINDS_EN = {
+    KIND_RRN: "national number",
+    KIND_EMAIL: "e-mail address",
+    KIND_PHONE: "phone number",
+    KIND_MEDICAL: "medical term",
+}
+
+MASK = "***"
+
+_EMAIL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+
+_RSEP = r"[ .\-]?"
+_RRN = re.compile(rf"(?<![+\d])(?<!\d[.\-])\d\d{_RSEP}\d\d{_RSEP}\d\d{_RSEP}\d{{3}}{_RSEP}\d\d(?!\d)(?![.\-/]\d)")
+
+_DATE = re.compile(
+    r"(?<!\d)(?:\d{1,2}/\d{1,2}/\d{4}|\d{1,2}-\d{1,2}-\d{4}|\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{1,2}-\d{1,2})(?!\d)"
+)
+
+_SP = r"[ \t\u00a0]"
+_PSEP = rf"(?:{_SP}?[./\-]{_SP}?|{_SP})?"
+_PHONE = re.compile(
+    r"(?<![\d+])(?<!\d[./\-])"
+    rf"(?:0{_PSEP}[1-9]|(?:\+{_SP}?32|0032){_PSEP}(?:\(0\){_PSEP})?[1-9])"
+    rf"(?:{_PSEP}\d){{7,8}}"
+    r"(?!\d)(?![ \t\u00a0]?[./\-][ \t\u00a0]?\d)"
+)
+
+_BLANK = "\x00"
+_FOLD = re.compile(r"[\s_.\-]+")  # as dossiercheck.text.normalise folds separators
+
+
+def _normalise_fast(text: str) -> str:
+    """:func:`dossiercheck.text.normalise`, skipping accent stripping for ASCII text."""
+    return _FOLD.sub(" ", text.casefold()).strip() if text.isascii() else normalise(text)
+
+
+def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with each span overwritten by NULs (same length, so positions stay valid)."""
+    for a, b in spans:
+        text = text[:a] + _BLANK * (b - a) + text[b:]
+    return text
+
+
+def pii_spans(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, kind)`` of every national number, e-mail address and phone number in
+    ``text`` (medical terms are not located: they are reported by name and never masked)."""
+    if not text:
+        return []
+    spans: list[tuple[int, int, str]] = []
+    emails = [(m.start(), m.end()) for m in _EMAIL.finditer(text)]
+    spans += [(a, b, KIND_EMAIL) for a, b in emails]
+    work = _blank(text, emails) if emails else text
+    rrns = [(m.start(), m.end()) for m in _RRN.finditer(work) if rrn_valid(re.sub(r"\D", "", m.group()))]
+    spans += [(a, b, KIND_RRN) for a, b in rrns]
+    if rrns:
+        work = _blank(work, rrns)
+    dates = [(m.start(), m.end()) for m in _DATE.finditer(work)]
+    if dates:
+        work = _blank(work, dates)
+    spans += [(m.start(), m.end(), KIND_PHONE) for m in _PHONE.finditer(work)]
+    return sorted(spans)
+
+
+def medical_kind(term: str) -> str:
+    return f"{KIND_MEDICAL} ({term})"
+
+
+def _detector(medical_terms: Iterable[str]):
+    terms = [t for t in medical_terms if normalise(t)]
+    pat = term_pattern(terms)
+    spelled = {}
+    for t in terms:
+        spelled.setdefault(normalise(t), t)
+
+    def detect(text: str) -> list[str]:
+        text = str(text)
+        spans = pii_spans(text)
+        found = {k for _, _, k in spans}
+        kinds = [k for k in (KIND_RRN, KIND_EMAIL, KIND_PHONE) if k in found]
+        # Terms are looked for outside e-mail addresses (jan.diabetes@x.be names no condition).
+        rest = _blank(text, [(a, b) for a, b, k in spans if k == KIND_EMAIL]) if KIND_EMAIL in found else text
+        rest = rest.replace(_BLANK, " ")
+        hits = sorted({spelled.get(h, h) for h in pat.findall(_normalise_fast(rest))}, key=normalise)
+        return kinds + [medical_kind(h) for h in hits]
+
+    return detect
+
+
+def find_pii(texts: pd.Series, medical_terms: list[str]) -> pd.Series:
+    """For each text, the list of kinds of personal data it holds (empty list when none).
+
+    Aligned with ``texts`` (same index); missing texts give an empty list. Kinds are labels such
+    as ``rijksregisternummer``, ``e-mailadres``, ``telefoonnummer``, ``medische term (autisme)``;
+    never the value found. Works once per distinct text; rows with the same text share one list
+    object (treat the lists as read-only).
+    """
+    codes, uniques = pd.factorize(texts.astype("string"), use_na_sentinel=True)
+    detect = _detector(medical_terms)
+    found = np.empty(len(uniques) + 1, dtype=object)
+    found[: len(uniques)] = [detect(u) for u in uniques]
+    found[len(uniques)] = []
+    return pd.Series(found[np.where(codes < 0, len(uniques), codes)], index=texts.index, dtype="object")
+
+
+def has_pii(texts: pd.Series, medical_terms: list[str]) -> pd.Series:
+    """Boolean mask: the text holds at least one kind of personal data."""
+    return find_pii(texts, medical_terms).str.len().fillna(0).gt(0)
+
+
+def kind_en(label: str) -> str:
+    """English label of one kind: ``medische term (autisme)`` -> ``medical term (autisme)``."""
+    if label.startswith(KIND_MEDICAL + " ("):
+        return PII_KINDS_EN[KIND_MEDICAL] + label[len(KIND_MEDICAL) :]
+    return PII_KINDS_EN.get(label, label)
+
+
+def kinds_en(labels: Iterable[str]) -> list[str]:
+    return [kind_en(k) for k in labels]
+
+
+def kinds_en_series(kinds: pd.Series) -> pd.Series:
+    """``find_pii`` output translated to English labels (same index). Rows sharing one list
+    object (as ``find_pii`` returns them) are translated once."""
+    arr = kinds.to_numpy(dtype=object)
+    codes = pd.factorize(np.fromiter(map(id, arr), dtype="int64", count=len(arr)))[0]
+    _, first = np.unique(codes, return_index=True)
+    out = np.empty(len(first), dtype=object)
+    out[:] = [kinds_en(arr[i]) if isinstance(arr[i], (list, tuple)) else [] for i in first]
+    return pd.Series(out[codes] if len(arr) else out, index=kinds.index, dtype="object")
+
+
+def mask_pii(text: str) -> str:
+    """``text`` with every national number, e-mail address and phone number replaced by ``***``.
+
+    Dates and medical terms are left as they are. ``None`` stays ``None``.
+    """
+    if text is None or (isinstance(text, float) and text != text) or text is pd.NA:
+        return text
+    text = str(text)
+    spans = pii_spans(text)
+    if not spans:
+        return text
+    out, pos = [], 0
+    for a, b, _ in spans:
+        if a < pos:
+            continue
+        out.append(text[pos:a])
+        out.append(MASK)
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
+__all__ = [
+    "KIND_EMAIL",
+    "KIND_MEDICAL",
+    "KIND_PHONE",
+    "KIND_RRN",
+    "MASK",
+    "PII_KINDS_EN",
+    "find_pii",
+    "has_pii",
+    "kind_en",
+    "kinds_en",
+    "kinds_en_series",
+    "mask_pii",
+    "medical_kind",
+    "pii_spans",
+]

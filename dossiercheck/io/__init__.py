@@ -1,0 +1,196 @@
+"""Readers: files and folders in, one raw frame per recognised table out (TABLES.md).
+
+:func:`read_inputs` expands paths (folders recursively), reads every sheet of every workbook and
+every CSV, finds the header row (the first of the first 20 rows matching at least two known
+columns), recognises the table by name/alias or by header signature, maps header aliases to the
+canonical columns, and keeps each row's source file, sheet and spreadsheet row number. Fully
+empty rows are skipped (they are not data); every other row is kept, whatever its content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dossiercheck.io.workbook import CSV_DELIMITERS, Grid, InputError, read_csv_grid, read_workbook
+from dossiercheck.tables import TABLES, table_alias_map
+from dossiercheck.text import normalise
+
+WORKBOOK_EXT = {".xlsx", ".xlsm", ".xls"}
+TEXT_EXT = {".csv", ".txt"}
+HEADER_SCAN_ROWS = 20
+
+_HEADER_MAPS = {name: t.header_map() for name, t in TABLES.items()}
+_TABLE_NAMES = table_alias_map()
+
+
+@dataclass
+class ReadResult:
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # raw cells + _file/_sheet/_row
+    inputs: list[dict] = field(default_factory=list)
+    unrecognised: list[dict] = field(default_factory=list)
+
+
+def discover(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """Files to read, with the name shown to users (relative to the folder given)."""
+    out: list[tuple[Path, str]] = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise InputError(f"{raw}: no such file or folder")
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in WORKBOOK_EXT | TEXT_EXT and not f.name.startswith(("~$", ".")):
+                    out.append((f, f.relative_to(p).as_posix()))
+        elif p.suffix.lower() in WORKBOOK_EXT | TEXT_EXT:
+            out.append((p, p.name))
+        else:
+            raise InputError(f"{raw}: not a supported file type (use .xlsx, .xlsm, .xls, .csv or .txt)")
+    return out
+
+
+def _norm_row(values: Iterable[object]) -> list[str]:
+    return [normalise(v) if isinstance(v, str) else "" for v in values]
+
+
+def _match(table: str, row: list[str]) -> dict[int, str]:
+    """Positions of ``row`` that name a known column of ``table`` (first occurrence wins)."""
+    hm = _HEADER_MAPS[table]
+    out: dict[int, str] = {}
+    seen: set[str] = set()
+    for i, h in enumerate(row):
+        c = hm.get(h)
+        if c and c not in seen:
+            out[i] = c
+            seen.add(c)
+    return out
+
+
+def find_header(head: list[list[str]], name_hint: str | None) -> tuple[str | None, int | None, dict[int, str], str]:
+    """(table, header index in head, position -> column, how) for the first HEADER_SCAN_ROWS rows."""
+    named = _TABLE_NAMES.get(normalise(name_hint)) if name_hint else None
+    if named:
+        for i, row in enumerate(head):
+            m = _match(named, row)
+            if len(m) >= 2:
+                return named, i, m, "name"
+    for i, row in enumerate(head):
+        matches = {t: _match(t, row) for t in TABLES}
+        if not any(len(m) >= 2 for m in matches.values()):
+            continue
+        candidates = []
+        for t, m in matches.items():
+            req = TABLES[t].required
+            if req and all(c in m.values() for c in req):
+                candidates.append((len(req), len(m), t))
+        if candidates:
+            candidates.sort(key=lambda c: (-c[0], -c[1], list(TABLES).index(c[2])))
+            t = candidates[0][2]
+            return t, i, matches[t], "signature"
+    return None, None, {}, ""
+
+
+def _head(cells: pd.DataFrame) -> list[list[str]]:
+    head = cells.iloc[:HEADER_SCAN_ROWS]
+    return [_norm_row(r) for r in head.astype(object).where(head.notna(), None).itertuples(index=False)]
+
+
+def choose_delimiter(heads: dict[str, list[list[str]]]) -> str:
+    """The delimiter whose split gives the best header (most known columns), else the most columns."""
+    best = (-1, -1, CSV_DELIMITERS[0])
+    for d, rows in heads.items():
+        norm = [_norm_row(r) for r in rows]
+        table, idx, m, _ = find_header(norm, None)
+        score = len(m) if table else 0
+        width = max((len(r) for r in rows), default=0)
+        if (score, width) > best[:2]:
+            best = (score, width, d)
+    return best[2]
+
+
+def _frame(
+    grid: Grid, table: str, header_idx: int, mapping: dict[int, str], max_chars: int | None = None
+) -> pd.DataFrame:
+    body = grid.cells.iloc[header_idx + 1 :]
+    as_str = body.astype("string")
+    keep = np.zeros(len(body), dtype=bool)
+    for pos in as_str.columns:  # per column, vectorised: a row is data when any cell is filled
+        keep |= (as_str[pos].str.strip().fillna("") != "").to_numpy()
+    if grid.row_numbers is not None:  # CSV with quoted line breaks: the line each row starts on
+        rows = np.asarray(grid.row_numbers[header_idx + 1 :])
+    else:
+        rows = np.arange(len(body)) + grid.first_row + header_idx + 1
+    data = {col: as_str[pos].to_numpy()[keep] for pos, col in mapping.items()}
+    frame = pd.DataFrame(data)
+    for c in frame.columns:
+        frame[c] = frame[c].astype("string")
+        if max_chars:  # limits.max_cell_chars: an over-long cell is cut, and the input says so
+            long = (frame[c].str.len() > max_chars).fillna(False)
+            if long.any():
+                frame[c] = frame[c].mask(long, frame[c].str.slice(0, max_chars))
+                grid.warnings.append(
+                    f"{int(long.sum())} cell(s) in column {c} longer than {max_chars} characters cut to that length "
+                    "(limits.max_cell_chars)"
+                )
+    frame["_file"] = grid.file
+    frame["_sheet"] = grid.sheet
+    frame["_row"] = rows[keep]
+    return frame
+
+
+def read_inputs(
+    paths: Iterable[str | Path], limits: dict, progress: Callable[[str], None] | None = None
+) -> ReadResult:
+    result = ReadResult()
+    parts: dict[str, list[pd.DataFrame]] = {}
+    files = discover(paths)
+    if not files:
+        raise InputError("no .xlsx, .xlsm, .xls, .csv or .txt file found in the given paths")
+    for path, shown in files:
+        if progress:
+            progress(shown)
+        if path.suffix.lower() in WORKBOOK_EXT:
+            grids = read_workbook(path, shown, limits)
+        else:
+            grids = [read_csv_grid(path, shown, limits, choose_delimiter)]
+        for g in grids:
+            head = _head(g.cells)
+            table, idx, mapping, how = find_header(head, g.name_hint)
+            if table is None:
+                headers = [c for c in (head[0] if head else []) if c]
+                result.unrecognised.append({"file": g.file, "sheet": g.sheet, "headers": headers[:50]})
+                continue
+            frame = _frame(g, table, idx, mapping, limits.get("max_cell_chars"))
+            header_cells = g.cells.iloc[idx]
+            known = set(mapping)
+            ignored = [
+                str(v) for i, v in enumerate(header_cells) if i not in known and isinstance(v, str) and v.strip()
+            ]
+            missing = [c for c in TABLES[table].required if c not in mapping.values()]
+            info = {
+                "file": g.file,
+                "sheet": g.sheet,
+                "table": table,
+                "header_row": int(g.row_numbers[idx]) if g.row_numbers is not None else int(g.first_row + idx),
+                "rows": int(len(frame)),
+                "recognised_by": how,
+                "columns": {col: str(header_cells[pos]) for pos, col in mapping.items()},
+            }
+            if ignored:
+                info["ignored_columns"] = ignored[:50]
+            if missing:
+                info["missing_required"] = missing
+            if g.warnings:
+                info["notes"] = g.warnings
+            result.inputs.append(info)
+            parts.setdefault(table, []).append(frame)
+    for table, frames in parts.items():
+        result.tables[table] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return result
+
+
+__all__ = ["InputError", "ReadResult", "discover", "find_header", "read_inputs"]

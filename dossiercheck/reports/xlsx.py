@@ -1,0 +1,377 @@
+"""rapport.xlsx, written cell by cell with XlsxWriter in ``constant_memory`` mode (rows stream to
+disk as they are written, so a million findings stay lean).
+
+Sheets: ``Samenvatting`` (counts per severity, rule and organisation; inputs; rules not
+evaluated; settings), ``Bevindingen`` (one row per finding, most severe first; header frozen,
+autofilter, widths, severity colour; continued on ``Bevindingen 2``, … past Excel's
+1,048,576 rows), ``Regels`` (the catalogue), and ``Opgelost``/``Aanvaard`` when the history
+feature added resolved or waived findings. In English the sheet names and headers are English.
+
+Formula injection: no formula is ever written. Every text goes through ``write_string``, so it
+is stored as a string cell and Excel never evaluates it, whatever it starts with (``=``, ``+``,
+``-``, ``@``, tab, CR). Texts starting with one of those characters additionally get a
+quote-prefix cell format (Excel's leading apostrophe), so the cell stays text even when someone
+edits it and presses Enter. The workbook options switch off XlsxWriter's own conversions of
+strings to formulas, numbers or links as a second guard.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from dossiercheck import __version__
+from dossiercheck.reports import i18n
+from dossiercheck.reports import viewmodel as vm
+
+MAX_SHEET_ROWS = 1_048_576  # rows of one Excel sheet, header included (monkeypatched in tests)
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+SEVERITY_STYLE = {
+    "error": {"font_color": "#B3261E", "bg_color": "#FDECEB", "bold": True},
+    "warning": {"font_color": "#8A5300", "bg_color": "#FFF4DC", "bold": True},
+    "info": {"font_color": "#1F5A9C", "bg_color": "#E8F1FB", "bold": True},
+}
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` to write to; renamed onto ``path`` when all went well."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Sheets:
+    """The workbook's cell formats and a safe cell writer."""
+
+    def __init__(self, wb: xlsxwriter.Workbook):
+        self.wb = wb
+        self.title = wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F3B57"})
+        self.section = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F3B57"})
+        self.header = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F3B57", "border": 1})
+        self.text = None
+        self.quoted = wb.add_format({"quote_prefix": True})
+        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.wrap_quoted = wb.add_format({"text_wrap": True, "valign": "top", "quote_prefix": True})
+        self.bold = wb.add_format({"bold": True})
+        self.severity = {s: wb.add_format(style) for s, style in SEVERITY_STYLE.items()}
+
+    def put(self, ws, r: int, c: int, value: Any, fmt=None, wrap: bool = False) -> None:
+        """Write one cell: text always as a string (never a formula), numbers as numbers."""
+        if value is None or value == "":
+            return
+        if isinstance(value, bool):
+            ws.write_string(r, c, str(value).lower(), fmt)
+        elif isinstance(value, (int, float)) and math.isfinite(value):
+            ws.write_number(r, c, value, fmt)
+        else:
+            s = value if isinstance(value, str) else str(value)
+            if fmt is None:
+                fmt = (self.wrap_quoted if s.startswith(DANGEROUS_START) else self.wrap) if wrap else (
+                    self.quoted if s.startswith(DANGEROUS_START) else None
+                )
+            ws.write_string(r, c, s, fmt)
+
+    def row(self, ws, r: int, values: Sequence[Any], wrap: bool = False) -> None:
+        for c, v in enumerate(values):
+            self.put(ws, r, c, v, wrap=wrap)
+
+    def header_row(self, ws, r: int, headers: Sequence[str]) -> None:
+        for c, h in enumerate(headers):
+            ws.write_string(r, c, h, self.header)
+
+
+def write_table(
+    sh: Sheets,
+    base: str,
+    headers: Sequence[str],
+    widths: Sequence[float],
+    rows: Iterable[Sequence[Any]],
+    severity_col: int | None = None,
+    wrap: bool = False,
+) -> list:
+    """Write ``rows`` under ``headers`` on sheet ``base``, continuing on ``base 2``, ``base 3``, …
+    when a sheet is full; return the names of the sheets written.
+
+    Each sheet gets the header row, frozen, an autofilter over its rows and the column widths.
+    Column ``severity_col`` holds a severity (as ``(key, label)``) and is coloured.
+    """
+    per = MAX_SHEET_ROWS - 1
+    sheets: list[str] = []
+    ws = None
+    r = 0
+
+    def close(ws, last_row: int) -> None:
+        ws.autofilter(0, 0, max(last_row, 1), len(headers) - 1)
+
+    def open_sheet():
+        name = base if not sheets else f"{base} {len(sheets) + 1}"
+        ws = sh.wb.add_worksheet(name)
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, w)
+        ws.freeze_panes(1, 0)
+        ws.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
+        sh.header_row(ws, 0, headers)
+        sheets.append(name)
+        return ws
+
+    quoted = sh.wrap_quoted if wrap else sh.quoted
+    plain = sh.wrap if wrap else None
+    sev_fmt = sh.severity
+    for values in rows:
+        if ws is None or r == per:
+            if ws is not None:
+                close(ws, r)
+            ws = open_sheet()
+            write_string, write_number = ws.write_string, ws.write_number
+            r = 0
+        r += 1
+        for c, v in enumerate(values):
+            if v is None or v == "":
+                continue
+            if c == severity_col:
+                write_string(r, c, v[1], sev_fmt.get(v[0]))
+            elif type(v) is str:
+                write_string(r, c, v, quoted if v.startswith(DANGEROUS_START) else plain)
+            elif type(v) is int or (type(v) is float and math.isfinite(v)):
+                write_number(r, c, v, plain)
+            else:
+                sh.put(ws, r, c, v, wrap=wrap)
+    if ws is None:
+        ws = open_sheet()
+    close(ws, r)
+    return sheets
+
+
+def _finding_rows(findings: list[dict], lang: str, rules: vm.RuleTexts, mask, history: bool) -> Iterator[list]:
+    label = {s: i18n.severity_label(s, lang) for s in vm.SEVERITIES}
+    for raw in findings:
+        f = vm.Finding(raw, lang, rules, mask)
+        sev = (f.severity, label.get(f.severity, f.severity))
+        row = [sev]
+        if history:
+            row += [i18n.status_label(f.status, lang), f.first_seen]
+        row += [
+            f.rule, f.title, f.klant, f.cheque, vm.org_label(f.org, lang), f.file, f.sheet, f.row,
+            f.message, f.hint, f.source, f.fingerprint,
+        ]
+        yield row
+
+
+def write_xlsx(payload: dict, path: Path, lang: str = "nl", title: str | None = None) -> None:
+    """Write rapport.xlsx to a temporary file beside ``path`` and rename it into place.
+
+    ``title`` replaces the report title (the per-organisation reports name their organisation).
+    """
+    path = Path(path)
+    lang = i18n.norm_lang(lang)
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        try:
+            _fill(wb, payload, lang, title or i18n.text(lang)["doc_title"])
+        finally:
+            wb.close()
+
+
+def _fill(wb: xlsxwriter.Workbook, payload: dict, lang: str, title: str) -> None:
+    T = i18n.text(lang)
+    mask = vm.make_masker()
+    rules = vm.RuleTexts(lang)
+    sh = Sheets(wb)
+    findings = payload.get("findings") or []
+    history = any(f.get("status") for f in findings)
+    wb.set_properties({"title": title, "comments": f"{payload.get('tool', 'dossiercheck')} {__version__}"})
+
+    summary_ws = wb.add_worksheet(T["sheet_summary"])
+
+    # Bevindingen: one row per finding, most severe first.
+    headers = [T["col_severity"]]
+    widths: list[float] = [14]
+    if history:
+        headers += [T["col_status"], T["col_first_seen"]]
+        widths += [11, 12]
+    headers += [
+        T["col_rule"], T["col_title"], T["col_klantnummer"], T["col_chequenummer"], T["col_org"], T["col_file"],
+        T["col_sheet"], T["col_row"], T["col_message"], T["col_hint"], T["col_section"], T["col_fingerprint"],
+    ]
+    widths += [9, 38, 14, 14, 30, 24, 22, 7, 70, 60, 20, 22]
+    names = write_table(
+        sh, T["sheet_findings"], headers, widths, _finding_rows(vm.in_report_order(findings), lang, rules, mask, history),
+        severity_col=0,
+    )
+
+    # Regels: the catalogue.
+    rule_sev = vm.rule_severity_counts(findings)
+    counts = {code: sum(c.values()) for code, c in rule_sev.items()}
+    rule_rows = vm.rule_rows(payload, counts, rules, lang)
+    label = {s: i18n.severity_label(s, lang) for s in vm.SEVERITIES}
+    write_table(
+        sh,
+        T["sheet_rules"],
+        [T["col_rule"], T["col_severity"], T["col_title"], T["col_evaluated"], T["col_count"], T["col_reason"],
+         T["col_section"], T["col_hint"], T["col_logic"]],
+        [9, 14, 40, 12, 12, 40, 24, 70, 70],
+        (
+            [r.code, (r.severity, label.get(r.severity, r.severity)), r.title, T["yes"] if r.evaluated else T["no"],
+             r.findings if r.evaluated else None, r.reason, r.source, r.hint, r.logic]
+            for r in rule_rows
+        ),
+        severity_col=1,
+    )
+
+    hist = vm.history(payload, lang, rules, mask)
+    if hist["resolved"] is not None:
+        write_table(
+            sh,
+            T["sheet_resolved"],
+            [T["col_severity"], T["col_rule"], T["col_title"], T["col_klantnummer"], T["col_chequenummer"],
+             T["col_org"], T["col_message"], T["col_first_seen"], T["col_fingerprint"]],
+            [14, 9, 38, 14, 14, 30, 70, 12, 22],
+            (
+                [(f.severity, label.get(f.severity, f.severity)), f.rule, f.title, f.klant, f.cheque,
+                 vm.org_label(f.org, lang), f.message, f.first_seen, f.fingerprint]
+                for f in hist["resolved"]
+            ),
+            severity_col=0,
+        )
+    if hist["waived"] is not None:
+        write_table(
+            sh,
+            T["sheet_waived"],
+            [T["col_severity"], T["col_rule"], T["col_title"], T["col_klantnummer"], T["col_org"], T["col_message"],
+             T["col_waiver_reason"], T["col_accepted_by"], T["col_expires"], T["col_fingerprint"]],
+            [14, 9, 38, 14, 30, 60, 40, 20, 12, 22],
+            (
+                [(w.finding.severity, label.get(w.finding.severity, w.finding.severity)), w.finding.rule,
+                 w.finding.title, w.finding.klant, vm.org_label(w.finding.org, lang), w.finding.message, w.reason,
+                 w.accepted_by, w.expires, w.finding.fingerprint]
+                for w in hist["waived"]
+            ),
+            severity_col=0,
+        )
+
+    _summary(sh, summary_ws, payload, lang, title, findings, rule_sev, rule_rows, names, hist, mask, rules)
+
+
+def _summary(sh: Sheets, ws, payload, lang, title, findings, rule_sev, rule_rows, names, hist, mask, rules) -> None:
+    T = i18n.text(lang)
+    label = {s: i18n.severity_label(s, lang) for s in vm.SEVERITIES}
+    for c, w in enumerate([34, 40, 16, 16, 14, 14]):
+        ws.set_column(c, c, w)
+    ws.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
+    r = 0
+    sh.put(ws, r, 0, title, sh.title)
+    r += 1
+    ws.write_string(r, 0, T["peildatum"], sh.bold)
+    sh.put(ws, r, 1, i18n.fmt_date(payload.get("peildatum"), lang))
+    r += 1
+    sh.put(ws, r, 0, T["generated_by"].format(tool=payload.get("tool") or "dossiercheck",
+                                              version=payload.get("version") or __version__))
+    r += 2
+
+    def section(title: str, headers: Sequence[str]) -> None:
+        nonlocal r
+        ws.write_string(r, 0, title, sh.section)
+        r += 1
+        sh.header_row(ws, r, headers)
+        r += 1
+
+    sev = vm.severity_counts(findings)
+    section(T["xlsx_counts_severity"], [T["col_severity"], T["col_count"]])
+    for s in vm.SEVERITIES:
+        ws.write_string(r, 0, label[s], sh.severity[s])
+        ws.write_number(r, 1, sev[s])
+        r += 1
+    ws.write_string(r, 0, T["col_total"], sh.bold)
+    ws.write_number(r, 1, len(findings), sh.bold)
+    r += 1
+    rows_read = (payload.get("summary") or {}).get("rows_read")
+    if rows_read is not None:
+        sh.put(ws, r, 0, T["card_rows"])
+        sh.put(ws, r, 1, rows_read)
+        r += 1
+    if hist["has_status"]:
+        sh.put(ws, r, 0, T["card_new"])
+        sh.put(ws, r, 1, hist["new"])
+        r += 1
+    if hist["resolved"] is not None:
+        sh.put(ws, r, 0, T["card_resolved"])
+        sh.put(ws, r, 1, len(hist["resolved"]))
+        r += 1
+    if hist["waived"] is not None:
+        sh.put(ws, r, 0, T["card_waived"])
+        sh.put(ws, r, 1, len(hist["waived"]))
+        r += 1
+    if len(names) > 1:
+        sh.put(ws, r, 0, T["xlsx_findings_sheets"].format(sheets=", ".join(names)))
+        r += 1
+    for m in hist["waiver_problems"]:
+        sh.put(ws, r, 0, T["waiver_problems_title"], sh.bold)
+        sh.put(ws, r, 1, m)
+        r += 1
+    r += 1
+
+    section(T["xlsx_counts_rule"], [T["col_rule"], T["col_title"], T["col_severity"], T["col_count"]])
+    per_rule = sorted(rule_sev.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    for code, c in per_rule:
+        sh.row(ws, r, [code, rules[code].title])
+        top = max(c, key=c.get)
+        ws.write_string(r, 2, label.get(top, str(top)), sh.severity.get(top))
+        ws.write_number(r, 3, sum(c.values()))
+        r += 1
+    r += 1
+
+    section(T["xlsx_counts_org"], [T["col_org"]] + [label[s] for s in vm.SEVERITIES] + [T["col_total"]])
+    by_org = vm.org_counts(findings)
+    for org in sorted(by_org, key=lambda o: (-by_org[o]["total"], o is None, str(o or ""))):
+        c = by_org[org]
+        sh.row(ws, r, [vm.org_label(mask(org), lang), c["error"], c["warning"], c["info"], c["total"]])
+        r += 1
+    r += 1
+
+    section(T["inputs_title"], [T["col_file"], T["col_sheet"], T["col_table"], T["col_header_row"], T["col_rows"]])
+    for i in vm.inputs(payload, mask):
+        sh.row(ws, r, [i["file"], i["sheet"], i["table"], i["header_row"], i["rows"]])
+        r += 1
+    r += 1
+    unrec = vm.unrecognised(payload, mask)
+    if unrec:
+        section(T["unrecognised_title"], [T["col_file"], T["col_sheet"], T["col_headers"]])
+        for u in unrec:
+            sh.row(ws, r, [u["file"], u["sheet"], " · ".join(u["headers"])])
+            r += 1
+        r += 1
+
+    not_eval = [x for x in rule_rows if not x.evaluated]
+    section(T["not_evaluated_title"], [T["col_rule"], T["col_title"], T["col_reason"]])
+    if not not_eval:
+        sh.put(ws, r, 0, T["all_evaluated"])
+        r += 1
+    for x in not_eval:
+        sh.row(ws, r, [x.code, x.title, x.reason])
+        r += 1
+    r += 1
+
+    section(T["config_title"], [T["col_setting"], T["col_value"]])
+    for k, v in vm.flatten_config(payload.get("config") or {}):
+        sh.row(ws, r, [k, v])
+        r += 1

@@ -1,0 +1,122 @@
+"""One audit run: read, audit, build the payload, record history, write the outputs.
+
+The CLI is a thin layer over :func:`run_audit`; the benchmark calls the phases directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import time
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dossiercheck import config as cfgmod
+from dossiercheck.engine import audit_frames
+from dossiercheck.io import read_inputs
+from dossiercheck.io.workbook import InputError
+from dossiercheck.reports.payload import build_payload, write_json
+
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class RunOptions:
+    paths: list[str]
+    peildatum: dt.date
+    out_dir: Path
+    config_file: str | None = None
+    formats: list[str] = field(default_factory=lambda: ["html", "xlsx", "json"])
+    lang: str = "nl"
+    split_by: str | None = None
+    history_path: str | None = None
+    no_history: bool = True
+    waivers_file: str | None = None
+    progress: bool = False
+
+
+@dataclass
+class Outcome:
+    payload: dict
+    written: list[Path]
+    timings: dict[str, float]
+
+    def exit_code(self, fail_on: str) -> int:
+        if fail_on == "never":
+            return 0
+        limit = SEVERITY_RANK[fail_on]
+        return 1 if any(SEVERITY_RANK[f["severity"]] <= limit for f in self.payload["findings"]) else 0
+
+
+def _progress(enabled: bool):
+    if not enabled:
+        return nullcontext(None)
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[item]}"), TimeElapsedColumn(),
+        console=Console(stderr=True), transient=True,
+    )
+
+
+def run_audit(opts: RunOptions) -> Outcome:
+    timings: dict[str, float] = {}
+    config = cfgmod.load(opts.config_file)
+    with _progress(opts.progress) as bar:
+        tick: Callable[[str], None] | None = None
+        if bar is not None:
+            task = bar.add_task("Lezen", total=None, item="")
+
+            def tick(item: str) -> None:
+                bar.update(task, item=item, advance=1)
+
+        t0 = time.perf_counter()
+        read = read_inputs(opts.paths, config["limits"], progress=tick)
+        timings["read"] = time.perf_counter() - t0
+        if not read.tables:
+            names = ", ".join(u["file"] + (f" [{u['sheet']}]" if u["sheet"] else "") for u in read.unrecognised[:5])
+            raise InputError(f"no recognisable table found (no header row of a known table in: {names})")
+        if bar is not None:
+            bar.update(task, description="Controleren", item="")
+        result = audit_frames(read.tables, config, opts.peildatum, progress=tick)
+        timings.update(result.timings)
+        payload = build_payload(result, read.inputs, read.unrecognised)
+
+        if (not opts.no_history or opts.waivers_file) and importlib.util.find_spec("dossiercheck.history"):
+            from dossiercheck import history
+
+            t0 = time.perf_counter()
+            history.apply(payload, opts, tables=result.tables)
+            timings["history"] = time.perf_counter() - t0
+
+        written: list[Path] = []
+        out = opts.out_dir
+        out.mkdir(parents=True, exist_ok=True)
+        max_rows = int(config["report"]["max_html_rows"])
+        if "json" in opts.formats:
+            t0 = time.perf_counter()
+            write_json(payload, out / "findings.json")
+            written.append(out / "findings.json")
+            timings["report.json"] = time.perf_counter() - t0
+        if "xlsx" in opts.formats:
+            from dossiercheck.reports.xlsx import write_xlsx
+
+            t0 = time.perf_counter()
+            write_xlsx(payload, out / "rapport.xlsx", lang=opts.lang)
+            written.append(out / "rapport.xlsx")
+            timings["report.xlsx"] = time.perf_counter() - t0
+        if "html" in opts.formats:
+            from dossiercheck.reports.html import write_html
+
+            t0 = time.perf_counter()
+            write_html(payload, out / "rapport.html", lang=opts.lang, max_rows=max_rows)
+            written.append(out / "rapport.html")
+            timings["report.html"] = time.perf_counter() - t0
+        if opts.split_by:
+            from dossiercheck.reports.split import write_split
+
+            written.extend(write_split(payload, out / "per_organisatie", lang=opts.lang, max_rows=max_rows))
+    return Outcome(payload=payload, written=written, timings=timings)

@@ -1,0 +1,134 @@
+"""Text normalisation and matching shared by readers and rules (TABLES.md "Normalisation").
+
+Normalised text: lower case, accents stripped, trimmed, runs of space, ``_``, ``-`` and ``.``
+folded into one space. Series functions work on unique values only, so a column of a million
+rows with a few thousand distinct texts costs a few thousand normalisations.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import pandas as pd
+
+_FOLD = re.compile(r"[\s_.\-]+")
+
+
+def normalise(value: object) -> str:
+    """Normalise one header or enumerated value. ``None``/NaN becomes ``""``."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _FOLD.sub(" ", text.casefold()).strip()
+
+
+def map_unique(series: pd.Series, fn, dtype: str | None = "string") -> pd.Series:
+    """Apply ``fn`` to each distinct non-missing value of ``series`` and broadcast back."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = pd.Series([fn(u) for u in uniques], dtype="object")
+    if dtype:
+        mapped = mapped.astype(dtype)
+    out = mapped.take(codes.clip(min=0)) if len(mapped) else pd.Series([pd.NA] * len(series), dtype="object")
+    out = pd.Series(out.to_numpy(), index=series.index)
+    if dtype:
+        out = out.astype(dtype)
+    out[codes < 0] = pd.NA
+    return out
+
+
+# ASCII whitespace as Python's ``\s`` and ``str.isspace`` see it (\x1c-\x1f included), plus ``_.-``.
+_FOLD_ASCII = r"[\t\n\x0b\x0c\r\x1c-\x1f _.\-]+"
+
+
+def normalise_series(series: pd.Series) -> pd.Series:
+    """Vectorised :func:`normalise`: missing stays missing.
+
+    Pure-ASCII texts (NFKD and accent stripping change nothing, ``casefold`` is ``lower``) are
+    normalised by pyarrow in one pass; the others go through :func:`normalise`, once per
+    distinct text.
+    """
+    if not isinstance(series.dtype, pd.StringDtype) or not len(series):
+        return map_unique(series, normalise)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(series.astype("string").array)
+    folded = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(arr), _FOLD_ASCII, " "), " ")
+    ascii_ = pc.string_is_ascii(arr).fill_null(True).to_numpy(zero_copy_only=False)
+    out = pd.Series(pd.array(folded, dtype="string"), index=series.index)
+    if not ascii_.all():
+        other = ~ascii_
+        out[other] = map_unique(series[other], normalise).array
+    return out
+
+
+def nearest(value: str, allowed: Iterable[str]) -> str:
+    """The allowed value closest to ``value`` (for DAT003 messages)."""
+    allowed = list(allowed)
+    by_norm = {normalise(a): a for a in allowed}
+    match = difflib.get_close_matches(normalise(value), list(by_norm), n=1, cutoff=0.0)
+    return by_norm[match[0]] if match else allowed[0]
+
+
+def term_pattern(terms: Iterable[str]) -> re.Pattern[str]:
+    """A regex matching any of ``terms`` as a whole word or phrase in normalised text.
+
+    Terms are normalised the same way as the text, so ``burn-out`` matches ``burn out``
+    and ``Burn-out``; ``ASS`` matches ``ass`` but not ``klas`` or ``passend``.
+    """
+    alts = sorted({normalise(t) for t in terms if normalise(t)}, key=len, reverse=True)
+    body = "|".join(r"\s".join(re.escape(w) for w in a.split(" ")) for a in alts) or r"(?!x)x"
+    return re.compile(rf"(?<![0-9a-z])(?:{body})(?![0-9a-z])")
+
+
+def find_terms(series: pd.Series, terms: Iterable[str]) -> pd.Series:
+    """For each text, the sorted list of distinct (normalised) terms found; empty list if none.
+
+    Works on distinct normalised texts only.
+    """
+    pat = term_pattern(terms)
+    norm = normalise_series(series)
+    return map_unique(norm, lambda t: sorted(set(pat.findall(t))), dtype=None).apply(
+        lambda v: v if isinstance(v, list) else []
+    )
+
+
+def contains_code(series: pd.Series, code: str) -> pd.Series:
+    """Whether normalised text contains ``code`` (e.g. ``C109/36``), tolerating spaces, ``-``
+    and ``/`` between its parts: ``C109/36``, ``C 109/36``, ``c109-36``, ``C109 36`` all match.
+    """
+    parts = re.findall(r"[A-Za-z]+|\d+", code)
+    sep = r"[\s/\-]*"
+    pat = sep.join(re.escape(p.lower()) for p in parts)
+    # Separators between a letter and a digit are optional; between two number groups one
+    # separator (or none) is allowed. Whole-token boundaries keep C1090/365 from matching.
+    # Normalised text holds no whitespace but " ", so the boundaries can be written without
+    # lookarounds (which pyarrow's RE2 lacks): "preceded by start or a non-[0-9a-z], followed by
+    # a non-digit or the end" finds the same texts as (?<![0-9a-z])...(?![0-9]).
+    regex = rf"(?:^|[^0-9a-z]){pat}(?:[^0-9]|$)"
+    norm = normalise_series(series.astype("string").str.replace("/", " ", regex=False))
+    return norm.str.contains(regex, regex=True).fillna(False).astype(bool)
+
+
+def contains_text(series: pd.Series, needle: str) -> pd.Series:
+    """Whether normalised text contains normalised ``needle`` (substring)."""
+    return normalise_series(series).str.contains(normalise(needle), regex=False).fillna(False).astype(bool)
+
+
+def equals_text(series: pd.Series, *options: str) -> pd.Series:
+    """Whether normalised text equals one of the normalised ``options``."""
+    wanted = {normalise(o) for o in options}
+    return normalise_series(series).isin(wanted).fillna(False).astype(bool)
+
+
+def startswith_text(series: pd.Series, *prefixes: str) -> pd.Series:
+    """Whether normalised text starts with one of the normalised ``prefixes``."""
+    norm = normalise_series(series)
+    out = pd.Series(False, index=series.index)
+    for p in prefixes:
+        out |= norm.str.startswith(normalise(p)).fillna(False).astype(bool)
+    return out

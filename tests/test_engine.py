@@ -1,0 +1,95 @@
+"""The engine without the CLI: findings attached once, bad cells hidden, failures reported."""
+
+import datetime as dt
+
+import pandas as pd
+
+from dossiercheck import config as cfgmod
+from dossiercheck.checks.registry import BY_CODE
+from dossiercheck.checks.rule import ERROR, Rule, offending
+from dossiercheck.engine import audit_frames
+
+P = dt.date(2025, 6, 15)
+
+
+def frame(rows, name):
+    df = pd.DataFrame(rows, dtype=object)
+    df["_file"] = f"{name}.csv"
+    df["_sheet"] = None
+    df["_row"] = range(2, len(df) + 2)
+    return df
+
+
+def make_rule(check, needs=None, code="GEN901"):
+    return Rule(code=code, severity=ERROR, needs=needs or {"lijnen": ("startdatum",)}, title_nl="t", title_en="t e",
+                hint_nl="h", hint_en="h e", message_nl="m {x}", message_en="m {x}", source="RULES.md",
+                logic="test", check=check)
+
+
+def test_a_rule_that_crashes_is_reported_not_evaluated():
+    def boom(ctx):
+        raise ZeroDivisionError("oops")
+
+    lijnen = frame([{"klantnummer": "61000001", "stap": "x", "toestand": "Bezig", "startdatum": "01/02/2025"}], "lijnen")
+    res = audit_frames({"lijnen": lijnen}, cfgmod.defaults(), P, rules=[make_rule(boom), BY_CODE["GEN004"]])
+    st = {s.rule.code: s for s in res.rules}
+    assert not st["GEN901"].evaluated and "ZeroDivisionError" in st["GEN901"].reason
+    assert st["GEN004"].evaluated
+
+
+def test_rules_never_see_unparseable_cells_but_other_rules_do():
+    seen = {}
+
+    def spy(ctx):
+        seen["rows"] = ctx.table("lijnen")["_row"].tolist()
+        return offending(ctx.table("lijnen").iloc[:0])
+
+    lijnen = frame(
+        [
+            {"klantnummer": "61000001", "stap": "x", "toestand": "Bezig", "startdatum": "01/02/2025", "einddatum": "02/11/15"},
+            {"klantnummer": "61000001", "stap": "x", "toestand": "Bezig", "startdatum": "31/02/2025"},
+            {"klantnummer": "61A", "stap": "x", "toestand": "Bezig", "startdatum": "01/02/2025"},
+        ],
+        "lijnen",
+    )
+    audit_frames({"lijnen": lijnen}, cfgmod.defaults(), P, rules=[make_rule(spy)])
+    # row 3 has a bad startdatum, row 4 a bad key; the bad einddatum of row 2 is not this rule's column
+    assert seen["rows"] == [2]
+
+
+def test_organisation_and_klantnummer_are_attached_once():
+    def every_row(ctx):
+        t = ctx.table("gesprekken")
+        return offending(t, x=t["begeleider"])
+
+    cheques = frame([{"chequenummer": "1234567", "klantnummer": "61000001", "status": "in gebruik",
+                      "loopbaancentrum": "Centrum A"}], "cheques")
+    gesprekken = frame([{"chequenummer": "00001234567", "datum": "01/02/2025", "begeleider": "Janssens Thomas",
+                         "type": "Intake gesprek", "duur": "60"}], "gesprekken")
+    rule = make_rule(every_row, needs={"gesprekken": ("begeleider",)}, code="LBC901")
+    res = audit_frames({"cheques": cheques, "gesprekken": gesprekken}, cfgmod.defaults(), P, rules=[rule])
+    f = res.findings.iloc[0]
+    assert (f["klantnummer"], f["chequenummer"], f["organisatie"]) == ("61000001", "00001234567", "Centrum A")
+    assert (f["file"], f["row"], f["rows"], f["message"]) == ("gesprekken.csv", 2, [2], "m Janssens Thomas")
+
+
+def test_lines_fall_back_to_uitvoerder_then_dossier_organisation():
+    lijnen = frame(
+        [
+            {"klantnummer": "61000001", "stap": "x", "toestand": "Bezig", "startdatum": "01/07/2025", "uitvoerder": "Partner U"},
+            {"klantnummer": "61000002", "stap": "x", "toestand": "Bezig", "startdatum": "01/07/2025"},
+        ],
+        "lijnen",
+    )
+    dossiers = frame([{"klantnummer": "61000002", "organisatie": "School D"}], "dossiers")
+    res = audit_frames({"lijnen": lijnen, "dossiers": dossiers}, cfgmod.defaults(), P, rules=[BY_CODE["GEN004"]])
+    assert sorted(res.findings["organisatie"]) == ["Partner U", "School D"]
+
+
+def test_fingerprints_ignore_rows_and_files_and_number_duplicates():
+    rows = [{"klantnummer": "61000001", "stap": "x", "toestand": "Bezig", "startdatum": "01/07/2025"}] * 2
+    a = audit_frames({"lijnen": frame(rows, "a")}, cfgmod.defaults(), P, rules=[BY_CODE["GEN004"]])
+    moved = frame([{"klantnummer": "61000009", "stap": "y", "toestand": "Bezig", "startdatum": "01/01/2025"}] + rows, "b")
+    b = audit_frames({"lijnen": moved}, cfgmod.defaults(), P, rules=[BY_CODE["GEN004"]])
+    assert a.findings["fingerprint"].nunique() == 2
+    assert set(a.findings["fingerprint"]) == set(b.findings["fingerprint"])

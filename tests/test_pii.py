@@ -1,0 +1,194 @@
+"""The PII detector (dossiercheck.checks.pii): true and false positives."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dossiercheck.checks.pii import (
+    KIND_EMAIL,
+    KIND_PHONE,
+    KIND_RRN,
+    PII_KINDS_EN,
+    find_pii,
+    kind_en,
+    kinds_en,
+    kinds_en_series,
+    mask_pii,
+    medical_kind,
+)
+from dossiercheck.config import MEDICAL_TERMS
+from dossiercheck.schemas import rrn_valid
+
+# Invented national numbers that pass the DAT006 checksum (one born before, one after 2000).
+RRN_OLD = "85073003328"
+RRN_NEW = "01020345603"  # 2000+ rule: 97 - (2010203456 mod 97) = 3
+
+
+def kinds(text: str | None, terms=MEDICAL_TERMS) -> list[str]:
+    return find_pii(pd.Series([text], dtype="object"), terms).iloc[0]
+
+
+def test_fixture_numbers_are_valid():
+    assert rrn_valid(RRN_OLD) and rrn_valid(RRN_NEW)
+    assert not rrn_valid("85073003329")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"rrn {RRN_OLD}",
+        "klant 85.07.30-033.28 gebeld",
+        "85 07 30 033 28",
+        "85-07-30-033-28",
+        "85.07.30.033.28",
+        f"geboren 2001, {RRN_NEW}",
+        "01.02.03-456.03",
+    ],
+)
+def test_national_number_found(text):
+    assert kinds(text) == [KIND_RRN]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cheque 00007788152",  # 11 digits, checksum fails: a cheque number
+        "85.07.30-033.29",  # checksum fails
+        "850730033281",  # 12 digits
+        "+85073003328",  # preceded by + : not a national number
+    ],
+)
+def test_national_number_false_positives(text):
+    assert KIND_RRN not in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mail naar jan.peeters@telenet.be a.u.b.",
+        "An_De-Smet+lbc@mail.example.org",
+        "contact: X.Y@sub.domein.be.",
+    ],
+)
+def test_email_found(text):
+    assert kinds(text) == [KIND_EMAIL]
+
+
+@pytest.mark.parametrize("text", ["bereikbaar @ thuis", "jan@localhost", "mail@", "a @b.be"])
+def test_email_false_positives(text):
+    assert KIND_EMAIL not in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tel 0475 12 34 56",
+        "0475123456",
+        "09 123 45 67",
+        "09/123.45.67",
+        "050/12.34.56",
+        "0475 / 12 34 56",
+        "03-123-45-67",
+        "+32 475 12 34 56",
+        "+32475123456",
+        "+32 9 123 45 67",
+        "0032 9 123 45 67",
+        "0032475123456",
+        "+32 (0)475 12 34 56",
+        "bel 0475123456 om 14u",
+        "bel 0475 12 34 56 2x per week",
+        "gsm: 0475.12.34.56.",
+        "091234567",  # 0 followed by 8 digits (landline length)
+        "+32 0475 12 34 56",  # wrongly keeps the 0 after +32: the national form still matches
+    ],
+)
+def test_phone_found(text):
+    assert kinds(text) == [KIND_PHONE]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gesprek op 12/03/2025",
+        "gesprek op 12-03-2025",
+        "gesprek op 12.03.2025",
+        "gesprek op 2025-03-12",
+        "van 01/02/2025 tot 02/02/2025",
+        "1/2/2025 en 3.4.2025",
+        "0000123456",  # zero-padded id: 00 is no national prefix
+        "cheque 00007788152",
+        "IBAN BE68 5390 0754 7034",
+        "0475 12 34",  # too short
+        "04751234567",  # too long (0 + 10)
+        "0475.12.34.56.78",  # a longer dotted number is not a phone number
+        "waarde 123,10 euro, 2 uur, 09:30",
+        "postcode 9000 Gent",
+    ],
+)
+def test_phone_false_positives(text):
+    got = kinds(text)
+    assert KIND_PHONE not in got, got
+
+
+def test_date_next_to_phone():
+    assert kinds("op 12/03/2025 0475 12 34 56 gebeld") == [KIND_PHONE]
+    assert kinds("op 12/03/2025 gebeld") == []
+
+
+def test_medical_terms_whole_words():
+    assert kinds("Klant heeft een burn-out.") == [medical_kind("burn-out")]
+    assert kinds("burn out en Autisme") == [medical_kind("autisme"), medical_kind("burn-out")]
+    assert kinds("ASS vastgesteld") == [medical_kind("ASS")]
+    assert kinds("in de klas passend werk gezocht, assertief") == []
+    assert kinds("diagnoses") == []  # whole words only
+    assert kinds("Depressie", ["depressie"]) == [medical_kind("depressie")]
+    assert kinds("depressie", []) == []
+
+
+def test_medical_term_inside_email_is_only_an_email():
+    assert kinds("mail diabetes@liga.be") == [KIND_EMAIL]
+
+
+def test_several_kinds_in_fixed_order_without_values():
+    text = f"rrn {RRN_OLD}, mail jan@x.be, gsm 0475 12 34 56, autisme"
+    got = kinds(text)
+    assert got == [KIND_RRN, KIND_EMAIL, KIND_PHONE, medical_kind("autisme")]
+    assert not any(RRN_OLD in k or "0475" in k or "jan@" in k for k in got)
+
+
+def test_series_alignment_missing_and_distinct():
+    s = pd.Series(["jan@x.be", None, "", "niets", "jan@x.be", pd.NA], index=[10, 5, 7, 3, 2, 1], dtype="object")
+    out = find_pii(s, MEDICAL_TERMS)
+    assert list(out.index) == [10, 5, 7, 3, 2, 1]
+    assert out.tolist() == [[KIND_EMAIL], [], [], [], [KIND_EMAIL], []]
+    assert find_pii(pd.Series([], dtype="object"), MEDICAL_TERMS).tolist() == []
+    # string dtype input works as well
+    assert find_pii(pd.Series(["0475123456"], dtype="string"), []).tolist() == [[KIND_PHONE]]
+
+
+@pytest.mark.parametrize("text", ["Burn-Out  bij_klant. ", "a.b-c_d  e", "Dépressie en ÉPILEPSIE", "x\ty\nz", ""])
+def test_fast_normalisation_matches_text_normalise(text):
+    from dossiercheck.checks.pii import _normalise_fast
+    from dossiercheck.text import normalise
+
+    assert _normalise_fast(text) == normalise(text)
+
+
+def test_english_labels():
+    assert set(PII_KINDS_EN) >= {KIND_RRN, KIND_EMAIL, KIND_PHONE}
+    assert kind_en(KIND_RRN) == "national number"
+    assert kind_en(medical_kind("autisme")) == "medical term (autisme)"
+    assert kinds_en([KIND_EMAIL, KIND_PHONE]) == ["e-mail address", "phone number"]
+    s = pd.Series([[KIND_EMAIL], []], index=[4, 9])
+    assert kinds_en_series(s).tolist() == [["e-mail address"], []]
+
+
+def test_mask_pii():
+    text = f"Klant {RRN_OLD} (85.07.30-033.28) mailt jan.peeters@telenet.be of belt 0475/12.34.56 op 12/03/2025 over autisme."
+    masked = mask_pii(text)
+    assert masked == "Klant *** (***) mailt *** of belt *** op 12/03/2025 over autisme."
+    assert mask_pii("cheque 00007788152 op 2025-03-12") == "cheque 00007788152 op 2025-03-12"
+    assert mask_pii("+32 (0)475 12 34 56 of 0032 9 123 45 67") == "*** of ***"
+    assert mask_pii(None) is None
+    assert mask_pii("") == ""

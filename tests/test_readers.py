@@ -1,0 +1,138 @@
+"""Readers: every file-format variant of TABLES.md, read from real files on disk."""
+
+import datetime as dt
+
+import pytest
+import xlsxwriter
+
+from dossiercheck.config import GENERAL
+from dossiercheck.io import find_header, read_inputs
+from dossiercheck.io.workbook import InputError
+
+LIMITS = GENERAL["limits"]
+
+
+def write_xlsx(path, sheets):
+    """sheets: {name: [(row_index, [cells])]} — cells may be dates or numbers."""
+    wb = xlsxwriter.Workbook(str(path))
+    datef = wb.add_format({"num_format": "dd/mm/yyyy"})
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name)
+        for r, cells in rows:
+            for c, v in enumerate(cells):
+                if v is None:
+                    continue
+                if isinstance(v, dt.date):
+                    ws.write_datetime(r, c, dt.datetime(v.year, v.month, v.day), datef)
+                elif isinstance(v, (int, float)):
+                    ws.write_number(r, c, v)
+                else:
+                    ws.write_string(r, c, v)
+    wb.close()
+
+
+def test_xlsx_title_rows_blank_rows_date_cells_and_numeric_keys(tmp_path):
+    path = tmp_path / "export.xlsx"
+    write_xlsx(path, {"Stappen naar werk": [
+        (2, [None, "Export stappen naar werk"]),            # row 3: title, starts in column B
+        (4, [None, "Klantnr", "Stap", "Toestand", "Startdatum", "Opmerking"]),  # row 5: header
+        (5, [None, 61000447, "Outplacement", "Bezig", dt.date(2025, 3, 1), "x"]),
+        (7, [None, "0061000448", "Jobclub", "beëindigd", "01/03/2025"]),  # row 8 (row 7 blank)
+    ]})
+    r = read_inputs([path], LIMITS)
+    info = r.inputs[0]
+    assert (info["table"], info["sheet"], info["header_row"], info["rows"]) == ("lijnen", "Stappen naar werk", 5, 2)
+    assert info["ignored_columns"] == ["Opmerking"]
+    f = r.tables["lijnen"]
+    assert f["_row"].tolist() == [6, 8]
+    assert f["klantnummer"].tolist() == ["61000447", "0061000448"]
+    assert f["startdatum"].tolist() == ["2025-03-01 00:00:00", "01/03/2025"]
+    assert f["_file"].tolist() == ["export.xlsx", "export.xlsx"]
+
+
+def test_xlsx_every_sheet_signature_and_unrecognised(tmp_path):
+    path = tmp_path / "werkmap.xlsx"
+    write_xlsx(path, {
+        "Blad1": [(0, ["Klantnummer", "Datum", "Reden", "Gedeeld met"]), (1, ["61000447", "01/02/2025", "C109/36", ""])],
+        "Blad2": [(0, ["Cheque nr", "Datum gesprek", "Naam begeleider", "Type gesprek", "Duurtijd"]),
+                  (1, [1234567890, "01/02/2025", "Janssens Thomas", "Intake gesprek", "1u30"])],
+        "Uitleg": [(0, ["Dit is geen tabel"])],
+    })
+    r = read_inputs([path], LIMITS)
+    assert {i["sheet"]: i["table"] for i in r.inputs} == {"Blad1": "notities", "Blad2": "gesprekken"}
+    assert all(i["recognised_by"] == "signature" for i in r.inputs)
+    assert r.unrecognised == [{"file": "werkmap.xlsx", "sheet": "Uitleg", "headers": ["dit is geen tabel"]}]
+    assert r.tables["gesprekken"]["chequenummer"].tolist() == ["1234567890"]
+
+
+def test_header_signature_prefers_most_required_columns():
+    # klantnummer + datum + reden: notities (3 required) beats documenten/afsprakenbladen.
+    table, idx, mapping, how = find_header([["titel"], ["klantnummer", "datum", "reden"]], None)
+    assert (table, idx, how) == ("notities", 1, "signature")
+
+
+def test_csv_cp1252_semicolon_title_rows(tmp_path):
+    path = tmp_path / "verslaggeving.csv"
+    text = "Verslaggeving;;\r\n;;\r\nKlantnr;Aangemaakt op;Reden\r\n61000447;01/02/2025;Beëindiging C109/36\r\n\r\n61000448;2/2/2025;x\r\n"
+    path.write_bytes(text.encode("cp1252"))
+    r = read_inputs([path], LIMITS)
+    info = r.inputs[0]
+    assert (info["table"], info["header_row"], info["rows"], info["recognised_by"]) == ("notities", 3, 2, "name")
+    f = r.tables["notities"]
+    assert f["reden"].tolist() == ["Beëindiging C109/36", "x"]
+    assert f["_row"].tolist() == [4, 6]
+    assert any("cp1252" in n for n in info["notes"])
+
+
+@pytest.mark.parametrize("sep", [",", "\t", ";"])
+def test_csv_delimiters_and_utf8_bom(tmp_path, sep):
+    path = tmp_path / "data.txt"
+    rows = [["Chequenummer", "Klantnummer", "Status"], ["123/4567-890.1", "61000447", "Cheque in gebruik"]]
+    path.write_bytes(("\ufeff" + "\n".join(sep.join(r) for r in rows) + "\n").encode("utf-8"))
+    r = read_inputs([path], LIMITS)
+    assert r.inputs[0]["table"] == "cheques"
+    assert r.tables["cheques"]["chequenummer"].tolist() == ["123/4567-890.1"]
+    assert list(r.tables["cheques"].columns[:3]) == ["chequenummer", "klantnummer", "status"]
+
+
+def test_table_split_over_two_files_is_added_up(tmp_path):
+    (tmp_path / "a").mkdir()
+    for i, name in enumerate(["a/documenten.csv", "documenten_2.csv"]):
+        (tmp_path / name).write_text(f"klantnummer;publicatienaam;datum\n6100044{i};Actieplan;01/02/2025\n", "utf-8")
+    r = read_inputs([tmp_path], LIMITS)
+    assert len(r.tables["documenten"]) == 2
+    assert sorted(r.tables["documenten"]["_file"]) == ["a/documenten.csv", "documenten_2.csv"]
+
+
+def test_missing_path_is_one_clear_error(tmp_path):
+    with pytest.raises(InputError, match="no such file or folder"):
+        read_inputs([tmp_path / "nope.xlsx"], LIMITS)
+
+
+def test_not_a_zip_and_text_named_xlsx(tmp_path):
+    p = tmp_path / "kapot.xlsx"
+    p.write_bytes(b"\x01\x02garbage" * 10)
+    with pytest.raises(InputError, match="not a valid xlsx"):
+        read_inputs([p], LIMITS)
+    p.write_text("klantnummer;stap\n1;2\n")
+    with pytest.raises(InputError, match="rename it to .csv"):
+        read_inputs([p], LIMITS)
+
+
+def test_password_protected_workbook(tmp_path):
+    p = tmp_path / "geheim.xlsx"
+    # An encrypted OOXML file is an OLE compound file holding an EncryptionInfo stream.
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 64)
+    with pytest.raises(InputError, match="password-protected"):
+        read_inputs([p], LIMITS)
+
+
+def test_row_offset_matches_calamine(tmp_path):
+    """The streamed XML scan gives the same start row as python-calamine."""
+    import python_calamine
+
+    path = tmp_path / "x.xlsx"
+    write_xlsx(path, {"S": [(6, [None, None, "titel"]), (9, ["klantnummer", "datum", "reden"])]})
+    start = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("S").start
+    r = read_inputs([path], LIMITS)
+    assert r.inputs[0]["header_row"] == 10 and start[0] + 1 == 7

@@ -1,0 +1,538 @@
+"""rapport.html, index.html and the per-organisation split, checked structurally.
+
+The hand-built payloads here (``make_payload``) are shared with test_report_xlsx.py and
+test_report_browser.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import json
+import re
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from dossiercheck.checks.registry import RULES
+from dossiercheck.reports import html as html_mod
+from dossiercheck.reports import i18n
+from dossiercheck.reports import viewmodel as vm
+from dossiercheck.reports.html import render_html, write_html
+from dossiercheck.reports.split import safe_stem, unique_stems, write_split
+
+# --------------------------------------------------------------------------- payload fixture
+
+XSS_SCRIPT = "<script>alert(1)</script>"
+XSS_IMG = '"><img src=x onerror=alert(1)>'
+FORMULA = '=HYPERLINK("http://x","y")'
+NATNR = "85073003328"  # a made-up national number written into a message
+
+ORGS = ["GO! Campus Noord", "Atheneum Zuid & Co", XSS_IMG, "Centrum Oost", None]
+
+
+def make_finding(i: int, rule=None, org="__pick__", klant="__pick__", severity=None, message=None) -> dict:
+    r = rule or RULES[i % len(RULES)]
+    org = ORGS[i % len(ORGS)] if org == "__pick__" else org
+    klant = f"61{i % 97:06d}" if klant == "__pick__" else klant
+    row = 4 + i
+    return {
+        "rule": r.code,
+        "severity": severity or r.severity.value,
+        "table": "lijnen",
+        "klantnummer": klant,
+        "chequenummer": f"LBC{i:05d}" if r.code.startswith("LBC") else None,
+        "organisatie": org,
+        "file": "lijnen.xlsx",
+        "sheet": "Stappen naar werk",
+        "row": row,
+        "rows": [row],
+        "message": message or f"Bevinding nummer {i} voor klant {klant}",
+        "message_en": f"EN: {message}" if message else f"Finding number {i} for client {klant}",
+        "fingerprint": f"fp{i:08d}",
+        "details": {"n": i},
+        "value": None,
+    }
+
+
+def make_payload(n: int = 40, hostile: bool = True, history: bool = False) -> dict:
+    findings = [make_finding(i) for i in range(n)]
+    if hostile:
+        findings += [
+            make_finding(n, message=f"Bevat {XSS_SCRIPT}", org=XSS_IMG, klant="61000999"),
+            make_finding(n + 1, message=FORMULA, org="=cmd|' /C calc'!A0", klant="+32475"),
+            make_finding(n + 2, message=f"Rijksregisternummer {NATNR} in feedback", org="Centrum Oost"),
+            make_finding(n + 3, message=f"-2+3 {XSS_IMG}", org=None, klant=None),
+        ]
+    rules = []
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f["rule"]] = counts.get(f["rule"], 0) + 1
+    for k, r in enumerate(RULES):
+        if k == len(RULES) - 1:
+            rules.append({"code": r.code, "severity": r.severity.value, "evaluated": False,
+                          "reason": "table categorieen not given"})
+            findings = [f for f in findings if f["rule"] != r.code]
+        else:
+            rules.append({"code": r.code, "severity": r.severity.value, "evaluated": True,
+                          "findings": counts.get(r.code, 0)})
+    sev = {"error": 0, "warning": 0, "info": 0}
+    for f in findings:
+        sev[f["severity"]] += 1
+    payload = {
+        "tool": "dossiercheck",
+        "version": "0.1.0",
+        "peildatum": "2025-06-15",
+        "config": {"report": {"max_html_rows": 20000}, "privacy": {"medical_terms": ["autisme", XSS_SCRIPT]},
+                   "abo": {"warn_days": 21}},
+        "inputs": [
+            {"file": "lijnen.xlsx", "sheet": "Stappen naar werk", "table": "lijnen", "header_row": 3, "rows": 1204},
+            {"file": f"{XSS_SCRIPT}.csv", "sheet": None, "table": "dossiers", "header_row": 1, "rows": 12},
+        ],
+        "unrecognised": [{"file": "x.csv", "sheet": None, "headers": ["Naam", XSS_IMG]}],
+        "rules": rules,
+        "findings": findings,
+        "summary": {**sev, "rows_read": 1216},
+    }
+    if history:
+        add_history(payload)
+    return payload
+
+
+def add_history(payload: dict) -> dict:
+    for i, f in enumerate(payload["findings"]):
+        f["status"] = "nieuw" if i % 3 == 0 else "blijvend"
+        f["first_seen"] = "2025-06-15" if i % 3 == 0 else "2025-04-15"
+    gone = copy.deepcopy(payload["findings"][0])
+    gone.update(fingerprint="gone0001", klantnummer="61555555", message=f"Opgelost {XSS_SCRIPT}")
+    gone.pop("status"), gone.pop("first_seen")
+    gone["first_seen"] = "2025-03-15"
+    payload["resolved"] = [gone]
+    waived = copy.deepcopy(payload["findings"][1])
+    waived.update(fingerprint="waived01", klantnummer="61444444",
+                  waiver={"reason": f"Akkoord VDAB {XSS_IMG}", "accepted_by": "coach@x", "expires": "2025-12-31"})
+    payload["waived"] = [waived]
+    payload["waiver_problems"] = [{"message": f"Regel 3: onbekende vingerafdruk {XSS_SCRIPT}"}]
+    payload["trend"] = [
+        {"run_id": k, "peildatum": f"2025-{m:02d}-15", "error": 10 + k, "warning": 20 - k, "info": 3}
+        for k, m in enumerate(range(1, 7))
+    ]
+    return payload
+
+
+def by_severity(findings: list[dict]) -> dict[str, int]:
+    out = {"error": 0, "warning": 0, "info": 0}
+    for f in findings:
+        out[f["severity"]] += 1
+    return out
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+class Page(HTMLParser):
+    """Collects what the tests look at: tags, finding rows, script bodies, text by element id."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.rows: list[dict] = []  # finding rows: attrs + text
+        self.scripts: list[tuple[dict, str]] = []
+        self.ids: dict[str, dict] = {}
+        self._row: dict | None = None
+        self._script: tuple[dict, list] | None = None
+        self._capture: list[tuple[str, list[str], int]] = []  # (id, text parts, depth)
+        self._depth = 0
+        self.text_parts: list[str] = []
+        self.feed(text)
+        self.close()
+
+    VOID = {"meta", "input", "br", "img", "link", "hr", "rect", "circle", "line", "polyline"}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if "id" in a:
+            self.ids[a["id"]] = a
+        if tag == "tr" and "f" in (a.get("class") or "").split():
+            self._row = {"attrs": a, "text": []}
+        if tag in ("script", "style"):
+            self._script = (a, [])
+        if tag not in self.VOID:
+            self._depth += 1
+            if "id" in a:
+                self._capture.append((a["id"], [], self._depth))
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        if tag == "tr" and self._row is not None:
+            self._row["text"] = " ".join(" ".join(self._row["text"]).split())
+            self.rows.append(self._row)
+            self._row = None
+        if tag in ("script", "style") and self._script is not None:
+            if tag == "script":
+                self.scripts.append((self._script[0], "".join(self._script[1])))
+            self._script = None
+        if tag not in self.VOID:
+            while self._capture and self._capture[-1][2] >= self._depth:
+                cid, parts, _ = self._capture.pop()
+                self.ids[cid] = {**self.ids.get(cid, {}), "_text": " ".join(" ".join(parts).split())}
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script[1].append(data)
+            return
+        self.text_parts.append(data)
+        if self._row is not None:
+            self._row["text"].append(data)
+        for _, parts, _ in self._capture:
+            parts.append(data)
+
+    def text(self, element_id: str) -> str:
+        return self.ids.get(element_id, {}).get("_text", "")
+
+    @property
+    def all_text(self) -> str:
+        return " ".join(" ".join(self.text_parts).split())
+
+
+def page(payload: dict, **kw) -> tuple[str, Page]:
+    out = render_html(payload, **kw)
+    return out, Page(out)
+
+
+@pytest.fixture
+def no_masking(monkeypatch):
+    monkeypatch.setattr(vm, "_load_masker", lambda: None)
+
+
+# --------------------------------------------------------------------------- content
+
+
+def test_every_finding_is_a_row_with_its_texts():
+    payload = make_payload(n=60)
+    _, p = page(payload)
+    assert len(p.rows) == len(payload["findings"])
+    texts = [r["text"] for r in p.rows]
+    mask = vm.make_masker()
+    by_rule = {r.code: r for r in RULES}
+    for f in payload["findings"]:
+        rule = by_rule[f["rule"]]
+        hit = [t for t in texts if mask(f["message"]) in t and f["rule"] in t]
+        assert hit, f"finding {f['fingerprint']} missing"
+        t = hit[0]
+        assert rule.title_nl in t and rule.hint_nl in t and rule.source in t
+        assert f"rij {f['row']}" in t and f["file"] in t
+    # Each row carries its filter keys.
+    sevs = sorted(r["attrs"]["data-s"] for r in p.rows)
+    assert sevs == sorted(f["severity"] for f in payload["findings"])
+    assert {r["attrs"]["data-r"] for r in p.rows} == {f["rule"] for f in payload["findings"]}
+
+
+def test_grouped_by_organisation_then_client():
+    payload = make_payload(n=40, hostile=False)
+    out, p = page(payload)
+    # One tbody per organisation, alphabetical, "zonder organisatie" last.
+    groups = [a for t, a in p.tags if t == "tbody" and "grp" in (a.get("class") or "")]
+    assert len(groups) == len({f["organisatie"] for f in payload["findings"]})
+    heads = re.findall(r'<tr class="gh"><th[^>]*><h3>([^<]*)</h3>', out)
+    assert heads[-1] == "(zonder organisatie)"
+    assert heads[:-1] == sorted(heads[:-1], key=str.casefold)
+    # Rows of one client are contiguous, right under their client header.
+    order = [(r["attrs"]["data-o"], r["attrs"]["data-g"]) for r in p.rows]
+    seen, last = set(), None
+    for key in order:
+        if key != last:
+            assert key not in seen, "a client's findings are split"
+            seen.add(key)
+            last = key
+
+
+def test_summary_cards_charts_inputs_rules_config():
+    payload = make_payload(n=40)
+    out, p = page(payload)
+    sev = by_severity(payload["findings"])
+    for s in ("error", "warning", "info"):
+        assert p.text(f"card-{s}").startswith(i18n.fmt_int(sev[s], "nl"))
+    # inputs: file, sheet, table, header row, rows
+    inputs = p.text("inputs")
+    assert "lijnen.xlsx" in inputs and "Stappen naar werk" in inputs and "1.204" in inputs and "3" in inputs
+    assert "x.csv" in p.text("unrecognised")
+    # charts are inline SVG
+    assert out.count("<svg") >= 2 and "http" not in re.sub(r'HYPERLINK\(&#34;http://x|xmlns="http://www.w3.org/2000/svg"|http-equiv', "", out)
+    # rules not evaluated, with the reason in Dutch
+    ne = p.text("not-evaluated")
+    last = RULES[-1]
+    assert last.code in ne and "tabel categorieen niet aangeleverd" in ne
+    # config values
+    cfg = p.text("config")
+    assert "abo.warn_days" in cfg and "21" in cfg and "report.max_html_rows" in cfg
+
+
+def test_cap_keeps_most_severe_and_says_so():
+    payload = make_payload(n=200, hostile=False)
+    total = len(payload["findings"])
+    sev = by_severity(payload["findings"])
+    cap = sev["error"] + 5  # every error, a few warnings
+    out, p = page(payload, max_rows=cap)
+    assert len(p.rows) == cap
+    shown = by_severity([{"severity": r["attrs"]["data-s"]} for r in p.rows])
+    assert shown["error"] == sev["error"] and shown["warning"] == 5 and shown["info"] == 0
+    notice = p.text("cap-notice")
+    assert i18n.fmt_int(cap, "nl") in notice and i18n.fmt_int(total, "nl") in notice
+    assert "rapport.xlsx" in notice
+    # counts and charts still cover every finding
+    assert p.text("card-warning").startswith(str(sev["warning"]))
+    bar_totals = re.findall(r'<text class="val" x="[\d.]+" y="[\d.]+">([\d.]+)</text>', out)
+    assert sum(int(v.replace(".", "")) for v in bar_totals) == 2 * total  # rule chart + org chart
+
+
+def test_no_cap_notice_under_the_limit():
+    _, p = page(make_payload(n=20), max_rows=20000)
+    assert "cap-notice" not in p.ids
+
+
+def test_zero_rows_and_no_findings():
+    payload = make_payload(n=10)
+    _, p = page(payload, max_rows=0)
+    assert p.rows == [] and "cap-notice" in p.ids
+    empty = make_payload(n=0, hostile=False)
+    empty["findings"] = []
+    _, p = page(empty)
+    assert p.rows == [] and "no-findings" in p.ids and "findings" not in p.ids
+
+
+def test_unknown_rule_code_and_odd_values_render():
+    payload = make_payload(n=5, hostile=False)
+    f = make_finding(99)
+    f.update(rule="XYZ999", severity="error", row=None, rows=[], file=None, sheet=None, klantnummer=12345678,
+             message_en=None)
+    payload["findings"].append(f)
+    _, p = page(payload, lang="en")
+    assert any("XYZ999" in r["text"] for r in p.rows)
+
+
+# --------------------------------------------------------------------------- safety
+
+
+def test_hostile_text_is_only_ever_escaped():
+    payload = make_payload(n=10, history=True)
+    out, p = page(payload)
+    assert XSS_SCRIPT not in out and "<img" not in out
+    assert not any(t == "img" for t, _ in p.tags)
+    # the only scripts are the JSON data block and the page script; neither holds data
+    assert [a.get("type") for a, _ in p.scripts] == ["application/json", None]
+    assert all("alert" not in body for _, body in p.scripts)
+    # no attribute anywhere carries an event handler
+    assert not any(k.startswith("on") for _, a in p.tags for k in a)
+    # ...and the texts are there, as text
+    text = p.all_text
+    assert f"Bevat {XSS_SCRIPT}" in text
+    assert XSS_IMG in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+
+
+def test_templates_never_mark_data_safe():
+    env = html_mod.environment()
+    assert env.autoescape is True
+    for tpl in html_mod.TEMPLATES.glob("*.j2"):
+        src = tpl.read_text(encoding="utf-8")
+        assert "|safe" not in src.replace(" ", "") and "Markup" not in src and "autoescape false" not in src
+
+
+def test_json_block_is_escaped_for_a_script_context(monkeypatch):
+    evil = "</script><script>alert(1)</script> & ' <!--"
+    monkeypatch.setitem(i18n.TEXT["nl"], "no_match", evil)
+    out, p = page(make_payload(n=5))
+    data = [body for a, body in p.scripts if a.get("type") == "application/json"][0]
+    assert "<" not in data and ">" not in data and "&" not in data
+    assert json.loads(data)["no_match"] == evil
+    assert out.count("<script") == 2
+
+
+def test_csp_allows_only_the_page_script():
+    out, p = page(make_payload(n=5))
+    csp = [a["content"] for t, a in p.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"][0]
+    assert "default-src 'none'" in csp and "http" not in csp
+    body = [b for a, b in p.scripts if a.get("type") is None][0]
+    digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+    assert f"'sha256-{digest}'" in csp
+    # self-contained: nothing loaded from elsewhere
+    assert not re.search(r'\s(?:src|href)="(?!#)', out.replace('xmlns="http://www.w3.org/2000/svg"', ""))
+
+
+def test_personal_data_goes_through_mask_pii(monkeypatch):
+    calls = []
+
+    def fake(text):
+        calls.append(text)
+        return text.replace(NATNR, "***")
+
+    monkeypatch.setattr(vm, "_load_masker", lambda: fake)
+    payload = make_payload(n=10)
+    payload["findings"][0]["klantnummer"] = NATNR  # a national number typed as klantnummer (DAT004)
+    out, _ = page(payload)
+    assert NATNR not in out and "***" in out
+    assert any("Rijksregisternummer" in c for c in calls)
+
+
+def test_real_pii_module_masks_national_numbers():
+    pytest.importorskip("dossiercheck.checks.pii")
+    payload = make_payload(n=5)
+    out, _ = page(payload)
+    assert NATNR not in out
+
+
+def test_pii_module_without_mask_pii_is_refused(monkeypatch):
+    import types
+
+    fake = types.ModuleType(vm.PII_MODULE)
+    monkeypatch.setitem(__import__("sys").modules, vm.PII_MODULE, fake)
+    with pytest.raises(ImportError):
+        render_html(make_payload(n=3))
+
+
+# --------------------------------------------------------------------------- language
+
+
+def _fixed_pieces(lang: str) -> list[str]:
+    """Fixed strings of ``lang`` that differ in the other language (and are no rule's words)."""
+    other = "en" if lang == "nl" else "nl"
+    rule_words = " ".join(f"{r.title_nl} {r.title_en} {r.hint_nl} {r.hint_en} {r.source}" for r in RULES)
+    pieces = []
+    for key, value in i18n.TEXT[lang].items():
+        if value == i18n.TEXT[other].get(key):
+            continue
+        pieces += [x.strip() for x in re.split(r"\{[^}]*\}", value) if len(x.strip()) > 6]
+    return [x for x in pieces if x not in rule_words]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_fixed_text_is_in_one_language(lang, no_masking):
+    payload = make_payload(n=30, history=True)
+    _, p = page(payload, lang=lang, max_rows=10)
+    text = p.all_text
+    other = "en" if lang == "nl" else "nl"
+    leaked = [x for x in _fixed_pieces(other) if x in text]
+    assert not leaked, leaked
+    assert ("html", {"lang": lang}) in [(t, {"lang": a.get("lang")}) for t, a in p.tags if t == "html"]
+
+
+def test_english_uses_english_titles_and_messages():
+    payload = make_payload(n=20, hostile=False)
+    _, p = page(payload, lang="en")
+    by_rule = {r.code: r for r in RULES}
+    text = " ".join(r["text"] for r in p.rows)
+    for f in payload["findings"]:
+        assert f["message_en"] in text
+        assert by_rule[f["rule"]].title_en in text
+    assert "Reference date" in p.all_text and "table categorieen not given" in p.text("not-evaluated")
+
+
+# --------------------------------------------------------------------------- history
+
+
+def test_history_parts_render_when_present():
+    payload = make_payload(n=30, history=True)
+    out, p = page(payload)
+    assert "f-status" in p.ids
+    assert {r["attrs"]["data-st"] for r in p.rows} == {"nieuw", "blijvend"}
+    assert "61555555" in p.text("resolved")
+    waived = p.text("waived")
+    assert "61444444" in waived and "Akkoord VDAB" in waived and "coach@x" in waived or "***" in waived
+    assert "onbekende vingerafdruk" in p.text("waiver-problems")
+    assert 'class="ln-error"' in out  # trend chart
+
+
+def test_history_parts_absent_without_history():
+    out, p = page(make_payload(n=30))
+    for element_id in ("f-status", "resolved", "waived", "waiver-problems"):
+        assert element_id not in p.ids
+    assert 'class="ln-error"' not in out and not any("data-st" in a for _, a in p.tags)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def test_write_html_is_atomic(tmp_path, monkeypatch):
+    path = tmp_path / "rapport.html"
+    write_html(make_payload(n=5), path)
+    first = path.read_bytes()
+    assert first.startswith(b"<!DOCTYPE html>") and list(tmp_path.iterdir()) == [path]
+
+    def boom(*a, **k):
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(html_mod, "build_context", boom)
+    with pytest.raises(RuntimeError):
+        write_html(make_payload(n=5), path)
+    assert path.read_bytes() == first and list(tmp_path.iterdir()) == [path]
+
+
+def test_large_input_is_capped_and_linear():
+    findings = [make_finding(i) for i in range(30000)]
+    payload = make_payload(n=0, hostile=False)
+    payload["findings"] = findings
+    t0 = time.perf_counter()
+    out, p = page(payload, max_rows=500)
+    assert len(p.rows) == 500
+    assert time.perf_counter() - t0 < 60
+    assert len(out) < 2_000_000
+
+
+# --------------------------------------------------------------------------- split
+
+
+def test_safe_file_names():
+    assert safe_stem("GO! Campus Noord") == "GO_Campus_Noord"
+    assert safe_stem("École Sint-Jan / Brugge") == "Ecole_Sint-Jan_Brugge"
+    assert safe_stem("../../etc/passwd") == "etc_passwd"
+    assert safe_stem("..\\..\\Windows\\system32") == "Windows_system32"
+    assert safe_stem(XSS_IMG) == "img_src_x_onerror_alert_1"
+    assert safe_stem("CON") == "_CON" and safe_stem("nul.txt") == "_nul.txt" and safe_stem("com1") == "_com1"
+    assert safe_stem("...") == "organisatie" and safe_stem("") == "organisatie"
+    assert len(safe_stem("x" * 500)) == 80
+    assert unique_stems(["A_B", "a_b", "A_B", "index"], taken={"index"}) == ["A_B", "a_b_2", "A_B_3", "index_2"]
+    for stem in (safe_stem(s) for s in ["a/b", "a\\b", "a:b", "a*b?", "a\x00b", " .x. "]):
+        assert not re.search(r'[\\/:*?"<>|\x00-\x1f]', stem) and not stem.startswith(".") and not stem.endswith(".")
+
+
+def test_write_split(tmp_path):
+    payload = make_payload(n=40, history=True)
+    payload["findings"].append(make_finding(500, org="A/B"))
+    payload["findings"].append(make_finding(501, org="A:B"))
+    payload["findings"].append(make_finding(502, org="CON"))
+    written = write_split(payload, tmp_path / "per_organisatie")
+    names = sorted(p.name for p in written)
+    assert "index.html" in names and "zonder_organisatie.html" in names and "zonder_organisatie.xlsx" in names
+    assert "A_B.html" in names and "A_B_2.html" in names and "_CON.xlsx" in names
+    assert all(p.exists() and p.parent == tmp_path / "per_organisatie" for p in written)
+    assert not [p for p in (tmp_path / "per_organisatie").iterdir() if p.name.endswith(".tmp")]
+
+    orgs = {f["organisatie"] for f in payload["findings"]}
+    assert len(written) == 2 * len(orgs) + 1
+    index = Page((tmp_path / "per_organisatie" / "index.html").read_text(encoding="utf-8"))
+    links = {a["href"] for t, a in index.tags if t == "a"}
+    assert links == {p.name for p in written if p.name != "index.html"}
+    assert XSS_IMG in index.all_text and "<img" not in (tmp_path / "per_organisatie" / "index.html").read_text()
+
+    # Each organisation's report holds only its own findings.
+    campus = Page((tmp_path / "per_organisatie" / "GO_Campus_Noord.html").read_text(encoding="utf-8"))
+    mine = [f for f in payload["findings"] if f["organisatie"] == "GO! Campus Noord"]
+    assert len(campus.rows) == len(mine)
+    assert "GO! Campus Noord" in campus.all_text and "Centrum Oost" not in campus.all_text
+    assert "resolved" in campus.ids or "61555555" not in campus.all_text
+    none = Page((tmp_path / "per_organisatie" / "zonder_organisatie.html").read_text(encoding="utf-8"))
+    assert len(none.rows) == sum(1 for f in payload["findings"] if f["organisatie"] is None)
+
+
+def test_write_split_english(tmp_path):
+    written = write_split(make_payload(n=10), tmp_path, lang="en")
+    assert "no_organisation.html" in {p.name for p in written}
+    assert "Reports per organisation" in (tmp_path / "index.html").read_text(encoding="utf-8")
