@@ -112,7 +112,7 @@ def test_missing_path_is_one_clear_error(tmp_path):
 def test_not_a_zip_and_text_named_xlsx(tmp_path):
     p = tmp_path / "kapot.xlsx"
     p.write_bytes(b"\x01\x02garbage" * 10)
-    with pytest.raises(InputError, match="not a valid xlsx"):
+    with pytest.raises(InputError, match="not a valid Excel workbook"):
         read_inputs([p], LIMITS)
     p.write_text("klantnummer;stap\n1;2\n")
     with pytest.raises(InputError, match="rename it to .csv"):
