@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import string
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -105,35 +107,6 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
-def _identity(frame: pd.DataFrame, table: str) -> pd.Series:
-    """The natural key of each row as text (parsed values; dates ISO)."""
-    parts = []
-    for c in TABLES[table].identity:
-        if c in frame.columns:
-            s = frame[c]
-            if pd.api.types.is_datetime64_any_dtype(s):
-                s = s.dt.strftime("%Y-%m-%d")
-            parts.append(s.astype("string").fillna(""))
-    if not parts:
-        return pd.Series("", index=frame.index, dtype="string")
-    out = parts[0]
-    for p in parts[1:]:
-        out = out + "|" + p
-    return out
-
-
-def _with_raw_fallback(typed: pd.DataFrame, raw: pd.DataFrame, cols: Iterable[str]) -> pd.DataFrame:
-    """Typed values, with the raw text where a cell could not be parsed (for identities)."""
-    out = typed.copy()
-    for c in cols:
-        if c in raw.columns and c in typed.columns:
-            s = typed[c]
-            if pd.api.types.is_datetime64_any_dtype(s):
-                s = s.dt.strftime("%Y-%m-%d")
-            out[c] = s.astype("string").fillna(raw[c].astype("string").str.strip())
-    return out
-
-
 def _raw_values(raw: pd.DataFrame, fails: pd.DataFrame) -> np.ndarray:
     """The raw cell text of each failure (None for row-level failures such as DAT008)."""
     out = np.full(len(fails), None, dtype=object)
@@ -143,64 +116,380 @@ def _raw_values(raw: pd.DataFrame, fails: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _first_by(frame: pd.DataFrame, key: str, value: str) -> pd.Series:
-    """key -> first non-empty ``value`` in ``frame``."""
-    if frame is None or key not in frame.columns or value not in frame.columns:
+def _first_by(frame: pd.DataFrame | None, key: str, value: str | pd.Series) -> pd.Series:
+    """key -> first non-empty ``value`` in ``frame`` (``value`` a column name or a Series)."""
+    if frame is None or key not in frame.columns:
         return pd.Series(dtype="string")
-    sub = frame[[key, value]].dropna()
-    return sub.drop_duplicates(key).set_index(key)[value].astype("string")
+    vals = frame[value] if isinstance(value, str) else value
+    if vals is None:
+        return pd.Series(dtype="string")
+    sub = pd.DataFrame({"k": frame[key].to_numpy(), "v": vals.to_numpy()}).dropna()
+    return sub.drop_duplicates("k").set_index("k")["v"].astype("string")
 
 
-def _row_meta(tables: Mapping[str, pd.DataFrame], raw_ident: Mapping[str, pd.Series]) -> pd.DataFrame:
-    """rid -> table, file, sheet, row, klantnummer, chequenummer, organisatie, identity."""
-    dossiers = tables.get("dossiers")
-    cheques = tables.get("cheques")
-    lijnen = tables.get("lijnen")
-    org_by_client = _first_by(dossiers, "klantnummer", "organisatie")
-    if lijnen is not None:
-        line_org = lijnen.get("organisatie")
-        if line_org is None and "uitvoerder" in lijnen.columns:
-            line_org = lijnen["uitvoerder"]
-        if line_org is not None:
-            extra = _first_by(lijnen.assign(_o=line_org), "klantnummer", "_o")
-            org_by_client = org_by_client.combine_first(extra)
-    client_by_cheque = _first_by(cheques, "chequenummer", "klantnummer")
-    org_by_cheque = _first_by(cheques, "chequenummer", "loopbaancentrum")
-    parts = []
-    for name, f in tables.items():
-        m = pd.DataFrame(
-            {
-                "_rid": f["_rid"].to_numpy(),
-                "table": name,
-                "file": f["_file"].to_numpy(),
-                "sheet": f["_sheet"].to_numpy(),
-                "row": f["_row"].to_numpy(),
-            }
-        )
-        klant = f["klantnummer"].astype("string") if "klantnummer" in f.columns else None
-        cheque = f["chequenummer"].astype("string") if "chequenummer" in f.columns else None
-        if klant is None and cheque is not None:
-            klant = cheque.map(client_by_cheque)
+def _take(series: pd.Series, pos: np.ndarray) -> np.ndarray:
+    """``series`` at positions ``pos`` as an object array, missing values as None."""
+    v = series.iloc[pos]
+    return v.astype(object).where(v.notna(), None).to_numpy(dtype=object)
+
+
+class RowIndex:
+    """Where each row id (``_rid``) comes from: its table, position, file, sheet, row number,
+    klantnummer, chequenummer, organisation and identity, resolved only for the rows findings
+    point at (so the cost follows the number of findings, not of rows read).
+
+    ``frames`` are the parsed tables; ``idents`` per table the identity columns as parsed and as
+    read (raw text), used for fingerprints.
+    """
+
+    def __init__(self, frames: Mapping[str, pd.DataFrame], idents: Mapping[str, tuple[dict, dict]]):
+        self.names = list(frames)
+        self.frames = dict(frames)
+        self.idents = dict(idents)
+        rids = [frames[n]["_rid"].to_numpy(dtype="int64") for n in self.names]
+        self.sizes = np.array([len(r) for r in rids], dtype="int64")
+        self.offsets = np.concatenate([[0], np.cumsum(self.sizes)]).astype("int64")
+        all_rids = np.concatenate(rids) if rids else np.zeros(0, dtype="int64")
+        self.n = len(all_rids)
+        self._dense = bool(self.n == 0 or (all_rids[0] == 0 and np.array_equal(all_rids, np.arange(self.n))))
+        self._index = None if self._dense else pd.Index(all_rids)
+        self._orgs: dict | None = None
+
+    def locate(self, rids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(table number, position in that table) per rid; raises KeyError on an unknown rid."""
+        rids = np.asarray(rids)
+        if rids.dtype.kind == "f":
+            if np.isnan(rids).any():
+                raise KeyError("a finding without a source row (_rid is missing)")
+            rids = rids.astype("int64")
+        rids = rids.astype("int64", copy=False)
+        if self._dense:
+            g = rids
+            if len(g) and (g.min() < 0 or g.max() >= self.n):
+                raise KeyError(f"unknown _rid {int(g[(g < 0) | (g >= self.n)][0])}")
+        else:
+            g = self._index.get_indexer(rids)
+            if (g < 0).any():
+                raise KeyError(f"unknown _rid {int(rids[g < 0][0])}")
+        tab = np.searchsorted(self.offsets, g, side="right") - 1
+        return tab, g - self.offsets[tab]
+
+    # -- lookups shared by every finding, built once, on first use ------------------------------
+
+    def _org_maps(self) -> dict:
+        if self._orgs is None:
+            f = self.frames
+            dossiers, cheques, lijnen = f.get("dossiers"), f.get("cheques"), f.get("lijnen")
+            by_client = _first_by(dossiers, "klantnummer", "organisatie") if dossiers is not None and "organisatie" in dossiers.columns else pd.Series(dtype="string")
+            if lijnen is not None:
+                line_org = lijnen.get("organisatie")
+                if line_org is None and "uitvoerder" in lijnen.columns:
+                    line_org = lijnen["uitvoerder"]
+                if line_org is not None:
+                    by_client = by_client.combine_first(_first_by(lijnen, "klantnummer", line_org))
+            client_by_cheque = pd.Series(dtype="string")
+            org_by_cheque = pd.Series(dtype="string")
+            if cheques is not None and "chequenummer" in cheques.columns:
+                if "klantnummer" in cheques.columns:
+                    client_by_cheque = _first_by(cheques, "chequenummer", "klantnummer")
+                if "loopbaancentrum" in cheques.columns:
+                    org_by_cheque = _first_by(cheques, "chequenummer", "loopbaancentrum")
+            self._orgs = {"org_by_client": by_client, "client_by_cheque": client_by_cheque, "org_by_cheque": org_by_cheque}
+        return self._orgs
+
+    def _table_meta(self, name: str, pos: np.ndarray) -> dict[str, np.ndarray]:
+        f = self.frames[name]
+        k = len(pos)
+        out = {
+            "file": _take(f["_file"], pos) if "_file" in f.columns else np.full(k, None, dtype=object),
+            "sheet": _take(f["_sheet"], pos) if "_sheet" in f.columns else np.full(k, None, dtype=object),
+            "row": f["_row"].iloc[pos].to_numpy(),
+        }
+        klant = f["klantnummer"].iloc[pos].astype("string") if "klantnummer" in f.columns else None
+        cheque = f["chequenummer"].iloc[pos].astype("string") if "chequenummer" in f.columns else None
         org = None
+        if (klant is None and cheque is not None) or "organisatie" not in f.columns:
+            maps = self._org_maps()
+        if klant is None and cheque is not None:
+            klant = cheque.map(maps["client_by_cheque"]).astype("string")
         for own in ("organisatie", "loopbaancentrum"):
             if own in f.columns:
-                org = f[own].astype("string")
+                org = f[own].iloc[pos].astype("string")
                 break
         if name == "lijnen" and org is None and "uitvoerder" in f.columns:
-            org = f["uitvoerder"].astype("string")
-        if cheque is not None:
-            by_cheque = cheque.map(org_by_cheque)
-            org = by_cheque if org is None else org.fillna(by_cheque)
-        if klant is not None:
-            by_client = klant.map(org_by_client)
-            org = by_client if org is None else org.fillna(by_client)
-        m["klantnummer"] = klant.to_numpy() if klant is not None else pd.NA
-        m["chequenummer"] = cheque.to_numpy() if cheque is not None else pd.NA
-        m["organisatie"] = org.to_numpy() if org is not None else pd.NA
-        m["identity"] = raw_ident[name].to_numpy()
-        parts.append(m)
-    meta = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["_rid"])
-    return meta.set_index("_rid")
+            org = f["uitvoerder"].iloc[pos].astype("string")
+        if org is None or org.isna().any():
+            maps = self._org_maps()
+            if cheque is not None:
+                by_cheque = cheque.map(maps["org_by_cheque"]).astype("string")
+                org = by_cheque if org is None else org.fillna(by_cheque)
+            if klant is not None:
+                by_client = klant.map(maps["org_by_client"]).astype("string")
+                org = by_client if org is None else org.fillna(by_client)
+
+        def obj(s: pd.Series | None) -> np.ndarray:
+            if s is None:
+                return np.full(k, None, dtype=object)
+            return s.astype(object).where(s.notna(), None).to_numpy(dtype=object)
+
+        out["klantnummer"], out["chequenummer"], out["organisatie"] = obj(klant), obj(cheque), obj(org)
+        return out
+
+    def meta(self, tab: np.ndarray, pos: np.ndarray) -> dict[str, np.ndarray]:
+        """table, file, sheet, row, klantnummer, chequenummer, organisatie of the given rows."""
+        k = len(tab)
+        cols = {c: np.full(k, None, dtype=object) for c in ("file", "sheet", "klantnummer", "chequenummer", "organisatie")}
+        cols["row"] = np.zeros(k, dtype="int64")
+        cols["table"] = np.array(self.names, dtype=object)[tab] if k else np.zeros(0, dtype=object)
+        for t in np.unique(tab):
+            sel = np.flatnonzero(tab == t)
+            part = self._table_meta(self.names[t], pos[sel])
+            for c, v in part.items():
+                cols[c][sel] = v
+        return cols
+
+    def identity(self, tab: np.ndarray, pos: np.ndarray) -> np.ndarray:
+        """The natural key of the given rows as text (parsed values, dates ISO; the raw text where a
+        cell could not be parsed)."""
+        out = np.full(len(tab), "", dtype=object)
+        for t in np.unique(tab):
+            sel = np.flatnonzero(tab == t)
+            name = self.names[t]
+            typed, raw = self.idents.get(name, ({}, {}))
+            parts = []
+            for c in TABLES[name].identity:
+                if c not in typed:
+                    continue
+                s = typed[c].iloc[pos[sel]]
+                if pd.api.types.is_datetime64_any_dtype(s):
+                    s = s.dt.strftime("%Y-%m-%d")
+                s = s.astype("string")
+                if c in raw:
+                    s = s.fillna(raw[c].iloc[pos[sel]].astype("string").str.strip())
+                parts.append(s.fillna("").to_numpy(dtype=object))
+            if parts:
+                text = parts[0]
+                for p in parts[1:]:
+                    text = text + "|" + p
+                out[sel] = text
+        return out
+
+
+def _format_values(values: pd.Series | np.ndarray, fn: Callable[[Any], Any]) -> np.ndarray:
+    """``fn`` of each value, computed once per distinct value (object array)."""
+    s = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object if not isinstance(values, np.ndarray) else None)
+    try:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    except TypeError:  # unhashable values (lists): one call per value
+        return np.array([fn(v) for v in s.to_numpy(dtype=object)] + [None], dtype=object)[:-1]
+    done = np.empty(len(uniques) + 1, dtype=object)
+    done[:-1] = [fn(u) for u in uniques]
+    done[-1] = fn(None)
+    return done[np.where(codes < 0, len(uniques), codes)]
+
+
+_FORMATTER = string.Formatter()
+
+
+def _render(template: str, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+    """``template.format_map(row)`` for every row, built column-wise from the formatted values
+    (the templates hold plain ``{name}`` fields; anything fancier is formatted row by row)."""
+    pieces: list[str | np.ndarray] = []
+    fancy = False
+    for literal, field_name, spec, conv in _FORMATTER.parse(template):
+        if literal:
+            pieces.append(literal)
+        if field_name is None:
+            continue
+        if spec or conv or not field_name.isidentifier():
+            fancy = True
+            break
+        if field_name not in cols:
+            raise KeyError(field_name)
+        pieces.append(cols[field_name])
+    if fancy:
+        names = list(cols)
+        return np.array(
+            [template.format_map(dict(zip(names, row))) for row in zip(*(cols[c] for c in names))] + [None], dtype=object
+        )[:-1] if names else np.full(n, template.format_map({}), dtype=object)
+    out = np.full(n, "", dtype=object)
+    for p in pieces:
+        out = out + p
+    return out
+
+
+def _rid_lists(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(finding position, rid) pairs of a ``_rids`` column of lists (missing entries dropped)."""
+    vals = col.to_numpy(dtype=object)
+    lens = np.fromiter((len(v) if isinstance(v, (list, tuple, np.ndarray)) else 0 for v in vals), dtype="int64", count=len(vals))
+    if not lens.sum():
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
+    flat = pd.to_numeric(
+        pd.Series(list(chain.from_iterable(v for v, n in zip(vals, lens) if n)), dtype=object), errors="coerce"
+    ).to_numpy(dtype="float64")
+    owner = np.repeat(np.arange(len(vals)), lens)
+    keep = ~np.isnan(flat)
+    return owner[keep], flat[keep].astype("int64")
+
+
+@dataclass
+class _RuleOutput:
+    """One rule's findings before the row facts are attached (see :func:`_build_findings`)."""
+
+    rule: Rule
+    tab: np.ndarray  # table number of each finding's row (RowIndex)
+    pos: np.ndarray  # position of that row in its table
+    extra: tuple[np.ndarray, np.ndarray]  # (finding, rid) of the other rows it rests on (_rids)
+    message: np.ndarray
+    message_en: np.ndarray
+    details: list
+    value: np.ndarray | None
+    klantnummer: np.ndarray | None  # the rule's own klantnummer/chequenummer (override)
+    chequenummer: np.ndarray | None
+    key: np.ndarray | None  # fingerprint basis (_key) ...
+    key_extra: np.ndarray | None  # ... or the row identity plus this (_key_extra)
+
+
+def _rule_output(rule: Rule, out: pd.DataFrame, rows: RowIndex) -> _RuleOutput:
+    """Check a rule's result and build what depends on the rule alone: messages, details, keys.
+    Vectorised per column: each detail column is formatted once per distinct value."""
+    tab, pos = rows.locate(out["_rid"].to_numpy())
+    n = len(out)
+    details_cols = [c for c in out.columns if not c.startswith("_") and c not in ("value", "klantnummer", "chequenummer")]
+    shown = {c: _format_values(out[c], _fmt) for c in details_cols}
+    jsons = {c: _format_values(out[c], _jsonable) for c in details_cols}
+    if details_cols:
+        details = [dict(zip(details_cols, vals)) for vals in zip(*(jsons[c] for c in details_cols))]
+    else:
+        details = [{} for _ in range(n)]
+    extra = _rid_lists(out["_rids"]) if "_rids" in out.columns else (np.zeros(0, "int64"), np.zeros(0, "int64"))
+
+    def col(name: str) -> np.ndarray | None:
+        if name not in out.columns:
+            return None
+        s = out[name]
+        return s.astype(object).where(s.notna(), None).to_numpy(dtype=object)
+
+    return _RuleOutput(
+        rule=rule, tab=tab, pos=pos, extra=extra,
+        message=_render(rule.message_nl, shown, n), message_en=_render(rule.message_en, shown, n),
+        details=details, value=out["value"].to_numpy() if "value" in out.columns else None,
+        klantnummer=col("klantnummer"), chequenummer=col("chequenummer"),
+        key=out["_key"].astype(str).to_numpy(dtype=object) if "_key" in out.columns else None,
+        key_extra=out["_key_extra"].astype(str).to_numpy(dtype=object) if "_key_extra" in out.columns else None,
+    )
+
+
+def _fingerprint_texts(text: np.ndarray) -> list[str]:
+    """sha1 fingerprints; identical texts (DAT008, duplicated lines) get their occurrence number."""
+    s = pd.Series(text, dtype=object)
+    occ = s.groupby(s, sort=False).cumcount().to_numpy()
+    dup = occ > 0
+    if dup.any():
+        text = text.copy()
+        text[dup] = text[dup] + "#" + (occ[dup] + 1).astype(str).astype(object)
+    sha1 = hashlib.sha1
+    return [sha1(t.encode("utf-8")).hexdigest()[:20] for t in text]
+
+
+def _sources(
+    n: int, tab: np.ndarray, pos: np.ndarray, extra_f: np.ndarray, extra_rid: np.ndarray, rows: RowIndex
+) -> tuple[list, list]:
+    """Per finding: the sorted row numbers it rests on, and those rows as {table, file, sheet, row}
+    (a finding may rest on rows of several sheets, e.g. a line and a note), ordered by table
+    name and row. Vectorised: one long (finding, row) array, located, sorted and split."""
+    if len(extra_rid):
+        etab, epos = rows.locate(extra_rid)
+        f_all = np.concatenate([np.arange(n), extra_f])
+        t_all = np.concatenate([tab, etab])
+        p_all = np.concatenate([pos, epos])
+    else:
+        f_all, t_all, p_all = np.arange(n), tab, pos
+    # one entry per distinct (finding, table, position)
+    g = rows.offsets[t_all] + p_all
+    order = np.lexsort((g, f_all))
+    f_all, t_all, p_all, g = f_all[order], t_all[order], p_all[order], g[order]
+    keep = np.ones(len(g), dtype=bool)
+    keep[1:] = (f_all[1:] != f_all[:-1]) | (g[1:] != g[:-1])
+    f_all, t_all, p_all = f_all[keep], t_all[keep], p_all[keep]
+    m = rows.meta(t_all, p_all)
+    row = m["row"].astype("int64")
+    tname = m["table"]
+    # sources: by finding, table name, row
+    rank = np.argsort(np.argsort(np.array(rows.names, dtype=object)))  # table number -> name order
+    order = np.lexsort((row, rank[t_all], f_all))
+    fs, tn, fi, sh, rw = f_all[order], tname[order], m["file"][order], m["sheet"][order], row[order]
+    recs = [{"table": a, "file": b, "sheet": c, "row": d} for a, b, c, d in zip(tn, fi, sh, rw.tolist())]
+    bounds = np.searchsorted(fs, np.arange(n + 1))
+    sources = [recs[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    # rows: distinct row numbers per finding, sorted
+    order = np.lexsort((row, f_all))
+    fr, rr = f_all[order], row[order]
+    keep = np.ones(len(rr), dtype=bool)
+    keep[1:] = (fr[1:] != fr[:-1]) | (rr[1:] != rr[:-1])
+    fr, rr = fr[keep], rr[keep].tolist()
+    bounds = np.searchsorted(fr, np.arange(n + 1))
+    row_lists = [rr[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    return row_lists, sources
+
+
+def _build_findings(outputs: list[_RuleOutput], rows: RowIndex) -> pd.DataFrame:
+    """All rules' findings at once: attach the row facts, sources and fingerprints."""
+    if not outputs:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    sizes = [len(o.tab) for o in outputs]
+    n = sum(sizes)
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    tab = np.concatenate([o.tab for o in outputs])
+    pos = np.concatenate([o.pos for o in outputs])
+    m = rows.meta(tab, pos)
+    code = np.repeat(np.array([o.rule.code for o in outputs], dtype=object), sizes)
+    severity = np.repeat(np.array([o.rule.severity.value for o in outputs], dtype=object), sizes)
+    klant, cheque = m["klantnummer"], m["chequenummer"]
+    value = np.full(n, None, dtype=object)
+    basis = np.empty(n, dtype=object)
+    need_ident = np.zeros(n, dtype=bool)
+    for o, a, b in zip(outputs, starts[:-1], starts[1:]):
+        if o.klantnummer is not None:
+            klant[a:b] = o.klantnummer
+        if o.chequenummer is not None:
+            cheque[a:b] = o.chequenummer
+        if o.value is not None:
+            value[a:b] = o.value
+        if o.key is not None:
+            basis[a:b] = o.key
+        else:
+            need_ident[a:b] = True
+    if need_ident.any():
+        sel = np.flatnonzero(need_ident)
+        basis[sel] = rows.identity(tab[sel], pos[sel])
+    for o, a, b in zip(outputs, starts[:-1], starts[1:]):
+        if o.key is None and o.key_extra is not None:
+            basis[a:b] = basis[a:b] + "|" + o.key_extra
+    extra_f = np.concatenate([o.extra[0] + a for o, a in zip(outputs, starts[:-1])])
+    extra_rid = np.concatenate([o.extra[1] for o in outputs])
+    row_lists, sources = _sources(n, tab, pos, extra_f, extra_rid, rows)
+    text = code + "|" + m["table"] + "|" + basis
+    return pd.DataFrame(
+        {
+            "rule": code,
+            "severity": severity,
+            "table": m["table"],
+            "klantnummer": klant,
+            "chequenummer": cheque,
+            "organisatie": m["organisatie"],
+            "file": m["file"],
+            "sheet": m["sheet"],
+            "row": m["row"].astype("int64"),
+            "rows": row_lists,
+            "sources": sources,
+            "message": np.concatenate([o.message for o in outputs]),
+            "message_en": np.concatenate([o.message_en for o in outputs]),
+            "fingerprint": _fingerprint_texts(text),
+            "details": list(chain.from_iterable(o.details for o in outputs)),
+            "value": value,
+        }
+    )
 
 
 def _rule_tables(
@@ -265,68 +554,6 @@ def _rule_tables_memo(
     return out
 
 
-def _fingerprints(rule_codes: pd.Series, tables: pd.Series, basis: pd.Series) -> pd.Series:
-    text = rule_codes.astype(str) + "|" + tables.astype(str) + "|" + basis.astype(str)
-    # Identical records (DAT008, duplicated lines) get their occurrence number appended.
-    occ = text.groupby(text).cumcount()
-    text = text.where(occ == 0, text + "#" + (occ + 1).astype(str))
-    return text.map(lambda s: hashlib.sha1(s.encode("utf-8")).hexdigest()[:20])
-
-
-def _sources(out: pd.DataFrame, meta: pd.DataFrame) -> tuple[list, list]:
-    """Per finding: the sorted row numbers it rests on, and those rows as {table, file, sheet, row}
-    (a finding may rest on rows of several sheets, e.g. a line and a note). Vectorised: explode,
-    look up, de-duplicate, aggregate."""
-    rids = out["_rids"] if "_rids" in out.columns else pd.Series([None] * len(out))
-    own = out["_rid"].reset_index(drop=True)
-    listed = rids.reset_index(drop=True).map(lambda r: list(r) if isinstance(r, (list, tuple, np.ndarray)) else [])
-    long = pd.concat([own, listed.explode().dropna().astype("int64")]).rename("_rid")
-    long = long.reset_index().rename(columns={"index": "_f"}).drop_duplicates()
-    m = meta.loc[long["_rid"].to_numpy(), ["table", "file", "sheet", "row"]].reset_index(drop=True)
-    long = pd.concat([long[["_f"]].reset_index(drop=True), m], axis=1)
-    long["row"] = long["row"].astype("int64")
-    long = long.sort_values(["_f", "table", "row"], kind="stable")
-    recs = long[["table", "file", "sheet", "row"]].astype(object).where(long[["table", "file", "sheet", "row"]].notna(), None)
-    long["_src"] = recs.to_dict("records")
-    by_f = long.groupby("_f", sort=True)
-    rows = long.drop_duplicates(["_f", "row"]).sort_values(["_f", "row"]).groupby("_f")["row"].agg(list)
-    sources = by_f["_src"].agg(list)
-    return rows.reindex(range(len(out))).tolist(), sources.reindex(range(len(out))).tolist()
-
-
-def _findings_for(rule: Rule, out: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
-    rids = out["_rid"].to_numpy()
-    m = meta.loc[rids]
-    details_cols = [c for c in out.columns if not c.startswith("_") and c not in ("value", "klantnummer", "chequenummer")]
-    f = pd.DataFrame(
-        {
-            "rule": rule.code,
-            "severity": rule.severity.value,
-            "table": m["table"].to_numpy(),
-            "klantnummer": (out["klantnummer"] if "klantnummer" in out else m["klantnummer"]).to_numpy(),
-            "chequenummer": (out["chequenummer"] if "chequenummer" in out else m["chequenummer"]).to_numpy(),
-            "organisatie": m["organisatie"].to_numpy(),
-            "file": m["file"].to_numpy(),
-            "sheet": m["sheet"].to_numpy(),
-            "row": m["row"].to_numpy(),
-        }
-    )
-    f["rows"], f["sources"] = _sources(out, meta)
-    records = out[details_cols].to_dict("records") if details_cols else [{} for _ in range(len(out))]
-    f["message"] = [rule.message_nl.format_map({k: _fmt(v) for k, v in d.items()}) for d in records]
-    f["message_en"] = [rule.message_en.format_map({k: _fmt(v) for k, v in d.items()}) for d in records]
-    f["details"] = [{k: _jsonable(v) for k, v in d.items()} for d in records]
-    f["value"] = out["value"].to_numpy() if "value" in out.columns else None
-    if "_key" in out.columns:
-        basis = out["_key"].astype(str)
-    else:
-        basis = m["identity"].astype(str).reset_index(drop=True)
-        if "_key_extra" in out.columns:
-            basis = basis + "|" + out["_key_extra"].astype(str)
-    f["fingerprint"] = _fingerprints(f["rule"], f["table"], pd.Series(basis.to_numpy()))
-    return f
-
-
 def audit_frames(
     raw_tables: Mapping[str, pd.DataFrame],
     config: dict,
@@ -338,6 +565,8 @@ def audit_frames(
 
     ``raw_tables`` maps a table name to a frame of raw cell texts with canonical column names
     and the meta columns ``_file``, ``_sheet``, ``_row`` (a ``_rid`` is assigned here when absent).
+    This is the whole engine: a caller that partitions the data (docs/scaling.md) calls it once
+    per partition, with every row of a client (and of its cheques) in the same partition.
     """
     timings: dict[str, float] = {}
     rules = list(RULES if rules is None else rules)
@@ -346,7 +575,7 @@ def audit_frames(
     tables: dict[str, pd.DataFrame] = {}
     bad: dict[str, pd.DataFrame] = {}
     failures: dict[str, pd.DataFrame] = {}
-    raw_ident: dict[str, pd.Series] = {}
+    idents: dict[str, tuple[dict, dict]] = {}
     next_rid = 0
     for name in TABLES:
         if name not in raw_tables:
@@ -360,7 +589,8 @@ def audit_frames(
                 raw[c] = None if c != "_row" else np.arange(2, len(raw) + 2)
         v = validate(TABLES[name], raw)
         tables[name], bad[name], failures[name] = v.typed, v.bad, v.failures
-        raw_ident[name] = _identity(_with_raw_fallback(v.typed, raw, TABLES[name].identity), name)
+        ident = [c for c in TABLES[name].identity if c in v.typed.columns]
+        idents[name] = ({c: v.typed[c] for c in ident}, {c: raw[c] for c in ident if c in raw.columns})
         failures[name]["raw"] = _raw_values(raw, failures[name])
     timings["schema"] = time.perf_counter() - t0
     if progress:
@@ -370,11 +600,11 @@ def audit_frames(
     cache: dict = {"dat_failures": failures, "bad": bad}
     for hook in PREPARE_HOOKS:
         hook(tables, config, P)
-    meta = _row_meta(tables, raw_ident)
+    rows = RowIndex(tables, idents)
     timings["prepare"] = time.perf_counter() - t0
 
     statuses: list[RuleStatus] = []
-    frames: list[pd.DataFrame] = []
+    outputs: list[_RuleOutput] = []
     per_programme: dict[str, float] = {}
     memo: dict = {}
     for rule in rules:
@@ -388,17 +618,17 @@ def audit_frames(
             out = rule.check(ctx)
             if out is None or not isinstance(out, pd.DataFrame) or "_rid" not in out.columns:
                 raise TypeError(f"rule {rule.code} must return a DataFrame with a _rid column")
-            f = _findings_for(rule, out.reset_index(drop=True), meta) if len(out) else None
+            o = _rule_output(rule, out.reset_index(drop=True), rows) if len(out) else None
         except Exception as e:  # a rule that cannot run says so; the rest of the audit goes on
             if os.environ.get("DOSSIERCHECK_DEBUG"):
                 raise
             first = str(e).splitlines()[0][:200] if str(e) else ""
             statuses.append(RuleStatus(rule, False, reason=f"rule failed: {type(e).__name__}: {first}"))
             continue
-        if f is not None:
-            frames.append(f)
+        if o is not None:
+            outputs.append(o)
         dt_s = time.perf_counter() - t1
-        statuses.append(RuleStatus(rule, True, findings=0 if f is None else len(f), seconds=dt_s))
+        statuses.append(RuleStatus(rule, True, findings=0 if o is None else len(o.tab), seconds=dt_s))
         per_programme[rule.programme] = per_programme.get(rule.programme, 0.0) + dt_s
         if progress:
             progress(rule.code)
@@ -407,7 +637,7 @@ def audit_frames(
     memo.clear()
 
     t0 = time.perf_counter()
-    findings = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FINDING_COLUMNS)
+    findings = _build_findings(outputs, rows)
     if len(findings):
         sev_rank = findings["severity"].map({"error": 0, "warning": 1, "info": 2})
         findings = (
@@ -416,7 +646,7 @@ def audit_frames(
             .drop(columns="_s")
             .reset_index(drop=True)
         )
-    rows = {n: len(t) for n, t in tables.items()}
+    counts = {n: len(t) for n, t in tables.items()}
     timings["findings"] = time.perf_counter() - t0
     return AuditResult(
         peildatum=P.date(),
@@ -424,7 +654,7 @@ def audit_frames(
         tables=tables,
         findings=findings[FINDING_COLUMNS] if len(findings) else findings,
         rules=statuses,
-        rows_read=sum(rows.values()),
-        rows_per_table=rows,
+        rows_read=sum(counts.values()),
+        rows_per_table=counts,
         timings=timings,
     )

@@ -9,7 +9,7 @@ import datetime as dt
 import importlib.util
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,45 +78,54 @@ def run_audit(opts: RunOptions) -> Outcome:
         timings["read"] = time.perf_counter() - t0
         if not read.tables:
             names = ", ".join(u["file"] + (f" [{u['sheet']}]" if u["sheet"] else "") for u in read.unrecognised[:5])
-            raise InputError(f"no recognisable table found (no header row of a known table in: {names})")
+            raise InputError("no_table", names=names)
         if bar is not None:
             bar.update(task, description="Controleren", item="")
         result = audit_frames(read.tables, config, opts.peildatum, progress=tick)
         timings.update(result.timings)
         payload = build_payload(result, read.inputs, read.unrecognised)
 
+        # history (and waivers): the run is recorded in one transaction that commits only once
+        # every output below was written, so an error or Ctrl-C leaves no half-recorded run
+        stack = ExitStack()
         if (not opts.no_history or opts.waivers_file) and importlib.util.find_spec("dossiercheck.history"):
             from dossiercheck import history
 
             t0 = time.perf_counter()
-            history.apply(payload, opts, tables=result.tables)
+            stack.enter_context(history.apply(payload, opts, tables=result.tables))
             timings["history"] = time.perf_counter() - t0
 
-        written: list[Path] = []
-        out = opts.out_dir
-        out.mkdir(parents=True, exist_ok=True)
-        max_rows = int(config["report"]["max_html_rows"])
-        if "json" in opts.formats:
-            t0 = time.perf_counter()
-            write_json(payload, out / "findings.json")
-            written.append(out / "findings.json")
-            timings["report.json"] = time.perf_counter() - t0
-        if "xlsx" in opts.formats:
-            from dossiercheck.reports.xlsx import write_xlsx
+        with stack:
+            written: list[Path] = []
+            out = opts.out_dir
+            out.mkdir(parents=True, exist_ok=True)
+            max_rows = int(config["report"]["max_html_rows"])
+            if "json" in opts.formats:
+                t0 = time.perf_counter()
+                write_json(payload, out / "findings.json")
+                written.append(out / "findings.json")
+                timings["report.json"] = time.perf_counter() - t0
+            if "xlsx" in opts.formats:
+                from dossiercheck.reports.xlsx import write_xlsx
 
-            t0 = time.perf_counter()
-            write_xlsx(payload, out / "rapport.xlsx", lang=opts.lang)
-            written.append(out / "rapport.xlsx")
-            timings["report.xlsx"] = time.perf_counter() - t0
-        if "html" in opts.formats:
-            from dossiercheck.reports.html import write_html
+                t0 = time.perf_counter()
+                write_xlsx(payload, out / "rapport.xlsx", lang=opts.lang)
+                written.append(out / "rapport.xlsx")
+                timings["report.xlsx"] = time.perf_counter() - t0
+            if "html" in opts.formats:
+                from dossiercheck.reports.html import write_html
 
-            t0 = time.perf_counter()
-            write_html(payload, out / "rapport.html", lang=opts.lang, max_rows=max_rows)
-            written.append(out / "rapport.html")
-            timings["report.html"] = time.perf_counter() - t0
-        if opts.split_by:
-            from dossiercheck.reports.split import write_split
+                t0 = time.perf_counter()
+                write_html(payload, out / "rapport.html", lang=opts.lang, max_rows=max_rows)
+                written.append(out / "rapport.html")
+                timings["report.html"] = time.perf_counter() - t0
+            if opts.split_by:
+                from dossiercheck.reports.split import write_split
 
-            written.extend(write_split(payload, out / "per_organisatie", lang=opts.lang, max_rows=max_rows))
+                t0 = time.perf_counter()
+                formats = [f for f in opts.formats if f in ("html", "xlsx")] or ["html", "xlsx"]
+                written.extend(
+                    write_split(payload, out / "per_organisatie", lang=opts.lang, max_rows=max_rows, formats=formats)
+                )
+                timings["report.split"] = time.perf_counter() - t0
     return Outcome(payload=payload, written=written, timings=timings)

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 _FOLD = re.compile(r"[\s_.\-]+")
@@ -44,26 +45,58 @@ def map_unique(series: pd.Series, fn, dtype: str | None = "string") -> pd.Series
 _FOLD_ASCII = r"[\t\n\x0b\x0c\r\x1c-\x1f _.\-]+"
 
 
+def _arrow(series: pd.Series):
+    import pyarrow as pa
+
+    return pa.array(series.array) if isinstance(series.dtype, pd.StringDtype) else pa.array(series.astype("string").array)
+
+
 def normalise_series(series: pd.Series) -> pd.Series:
     """Vectorised :func:`normalise`: missing stays missing.
 
-    Pure-ASCII texts (NFKD and accent stripping change nothing, ``casefold`` is ``lower``) are
-    normalised by pyarrow in one pass; the others go through :func:`normalise`, once per
-    distinct text.
+    Works on the distinct texts of the column (dictionary-encoded by pyarrow). Pure-ASCII texts
+    (NFKD and accent stripping change nothing, ``casefold`` is ``lower``) are normalised by
+    pyarrow in one pass; the others go through :func:`normalise`, once per distinct text.
     """
     if not isinstance(series.dtype, pd.StringDtype) or not len(series):
         return map_unique(series, normalise)
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(series.astype("string").array)
-    folded = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(arr), _FOLD_ASCII, " "), " ")
-    ascii_ = pc.string_is_ascii(arr).fill_null(True).to_numpy(zero_copy_only=False)
-    out = pd.Series(pd.array(folded, dtype="string"), index=series.index)
+    arr = _arrow(series)
+    sample = arr.slice(0, 4096)
+    dedup = len(arr) > 4096 and pc.count_distinct(sample).as_py() < 0.5 * len(sample)
+    if dedup:  # mostly repeated texts (steps, reasons, codes): normalise each distinct text once
+        enc = pc.dictionary_encode(arr)
+        if isinstance(enc, pa.ChunkedArray):
+            enc = enc.unify_dictionaries().combine_chunks() if enc.num_chunks != 1 else enc.chunk(0)
+        uniq = enc.dictionary
+    else:
+        uniq = arr
+    folded = pc.utf8_trim(pc.replace_substring_regex(pc.ascii_lower(uniq), _FOLD_ASCII, " "), " ")
+    ascii_ = pc.string_is_ascii(uniq).fill_null(True).to_numpy(zero_copy_only=False)
     if not ascii_.all():
-        other = ~ascii_
-        out[other] = map_unique(series[other], normalise).array
-    return out
+        other = np.flatnonzero(~ascii_)
+        fixed = [normalise(v) for v in pc.take(uniq, pa.array(other)).to_pylist()]
+        mask = np.zeros(len(uniq), dtype=bool)
+        mask[other] = True
+        folded = pc.replace_with_mask(folded.cast(pa.large_string()), pa.array(mask), pa.array(fixed, type=pa.large_string()))
+    out = pc.take(folded, enc.indices) if dedup else folded
+    return pd.Series(pd.array(out, dtype="string"), index=series.index)
+
+
+def isin(series: pd.Series, values) -> np.ndarray:
+    """Whether each value of ``series`` is one of ``values`` (a hash join in pyarrow for text;
+    missing is never in). A boolean numpy array."""
+    if isinstance(series.dtype, pd.StringDtype):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        vals = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="string")
+        vset = pc.unique(pc.drop_null(_arrow(vals.astype("string")))).cast(pa.large_string())
+        hit = pc.is_in(_arrow(series).cast(pa.large_string()), value_set=vset)
+        return hit.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    return series.isin(list(values) if not isinstance(values, pd.Series) else values).fillna(False).to_numpy(dtype=bool) & series.notna().to_numpy()
 
 
 def nearest(value: str, allowed: Iterable[str]) -> str:

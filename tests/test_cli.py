@@ -91,10 +91,12 @@ def test_fingerprints_stable_across_runs_and_file_names(tmp_path, sample_run):
 @pytest.mark.parametrize(
     "args,fragment",
     [
-        (["audit", "bestaat-niet.xlsx"], "no such file or folder"),
+        (["audit", "bestaat-niet.xlsx"], "bestand of map bestaat niet"),
+        (["audit", "bestaat-niet.xlsx", "--lang", "en"], "no such file or folder"),
         (["audit", "sample_data", "--peildatum", "15/06/2025"], "--peildatum"),
         (["audit", "sample_data", "--format", "pdf"], "--format"),
-        (["explain", "XYZ123"], "unknown rule code"),
+        (["explain", "XYZ123"], "onbekende regelcode"),
+        (["explain", "XYZ123", "--lang", "en"], "unknown rule code"),
     ],
 )
 def test_bad_input_one_line_exit_2(args, fragment, tmp_path):
@@ -108,7 +110,7 @@ def test_csv_without_header_is_exit_2(tmp_path):
     f = tmp_path / "rommel.csv"
     f.write_text("a;b;c\n1;2;3\n", encoding="utf-8")
     proc = run("audit", str(f), "--out", str(tmp_path / "o"), "--no-history")
-    assert proc.returncode == 2 and "no recognisable table" in proc.stderr
+    assert proc.returncode == 2 and "geen herkenbare tabel" in proc.stderr
 
 
 def test_config_override_and_unknown_key(tmp_path):

@@ -91,6 +91,19 @@ def test_two_runs_new_persisting_resolved(tmp_path):
     assert [(t["run_id"], t["error"]) for t in p2["trend"]] == [(1, 3), (2, 3)]
     assert set(p2["trend"][0]) >= {"run_id", "peildatum", "recorded_at", "error", "warning", "info"}
     assert p2["inputs"][0]["sha256"] and len(p2["inputs"][0]["sha256"]) == 64
+    # what the database holds about the run: time, inputs (names, rows, content hash), config
+    conn = sqlite3.connect(db)
+    run = conn.execute("SELECT peildatum, recorded_at, config_json FROM runs WHERE run_id = 2").fetchone()
+    assert run[0] == "2025-06-15" and run[1] == h["recorded_at"] and json.loads(run[2]) == p2["config"]
+    import hashlib
+
+    digest = hashlib.sha256((june / "klantendossiers.csv").read_bytes()).hexdigest()
+    assert conn.execute("SELECT file, sha256 FROM run_files WHERE run_id = 2").fetchall() == [
+        ("klantendossiers.csv", digest)]
+    assert conn.execute("SELECT file, table_name, rows FROM run_inputs WHERE run_id = 2").fetchall() == [
+        ("klantendossiers.csv", "dossiers", 4)]
+    assert conn.execute("SELECT COUNT(*) FROM findings WHERE run_id = 2").fetchone()[0] == 3
+    conn.close()
 
 
 def test_organisation_with_everything_fixed_is_resolved(tmp_path):
@@ -105,6 +118,8 @@ def test_organisation_with_everything_fixed_is_resolved(tmp_path):
 
 
 def test_partial_run_compares_with_full_audit_and_is_skipped_afterwards(tmp_path):
+    """A school checking itself after the province-wide audit, then the next province-wide audit:
+    each organisation is compared with its own latest run, never the others' findings "solved"."""
     db = tmp_path / "h.sqlite"
     full = [("61000001", BAD, "Org A"), ("61000002", BAD, "Org A"), ("61000003", BAD, "Org B")]
     audit(tmp_path, write_dossiers(tmp_path / "m5", full), "2025-05-15", db)  # run 1: A + B
@@ -116,19 +131,43 @@ def test_partial_run_compares_with_full_audit_and_is_skipped_afterwards(tmp_path
     assert p2["history"]["not_compared"] == 1  # Org B's finding
     assert [t["run_id"] for t in p2["trend"]] == [1, 2]
     assert [t["error"] for t in p2["trend"]] == [2, 1]  # run 1 counted for Org A only
-    # run 3: the next full audit is compared with run 1 (run 2 did not audit Org B), and a new
-    # partner (Org C) does not stop the comparison.
+    # run 3: the next full audit. Org A is compared with its self-check (run 2), Org B with run 1;
+    # a new partner (Org C) has nothing to compare with. Client 2 was solved in run 2 and is back.
     _, p3 = audit(tmp_path, write_dossiers(tmp_path / "m6", [*full, ("61000009", BAD, "Org C")]), "2025-06-15", db)
-    assert p3["history"]["previous_run"]["run_id"] == 1
+    h3 = p3["history"]
+    assert h3["previous_run"]["run_id"] == 2
+    assert [(c["run_id"], c["organisations"]) for c in h3["compared_with"]] == [(2, ["Org A"]), (1, ["Org B"])]
     st = {k: f["status"] for k, f in by_klant(p3["findings"]).items()}
-    assert st == {"61000001": "blijvend", "61000002": "blijvend", "61000003": "blijvend", "61000009": "nieuw"}
+    assert st == {"61000001": "blijvend", "61000002": "nieuw", "61000003": "blijvend", "61000009": "nieuw"}
     assert by_klant(p3["findings"])["61000002"]["first_seen"] == "2025-05-15"
-    assert [t["run_id"] for t in p3["trend"]] == [1, 3]
-    # run 4 (full, same organisations as run 3) compares with run 3.
-    _, p4 = audit(tmp_path, write_dossiers(tmp_path / "m7", full), "2025-07-15", db)
+    assert p3["resolved"] == [] and h3["not_compared"] == 0
+    assert [t["run_id"] for t in p3["trend"]] == [1, 3]  # the partial run is no dip in the trend
+    # run 4 (full, without Org C's export) compares with run 3; Org C's finding is not compared.
+    _, p4 = audit(tmp_path, write_dossiers(tmp_path / "m7", full[1:]), "2025-07-15", db)
     assert p4["history"]["previous_run"]["run_id"] == 3
-    assert [r["klantnummer"] for r in p4["resolved"]] == []  # Org C not audited in run 4
+    assert [r["klantnummer"] for r in p4["resolved"]] == ["61000001"]  # no longer in Org A's data
     assert p4["history"]["not_compared"] == 1
+    # run 5: Org C's export is back; A and B are compared with run 4, C with run 3 (its last run).
+    _, p5 = audit(tmp_path, write_dossiers(tmp_path / "m8", [("61000003", GOOD, "Org B"), ("61000009", GOOD, "Org C"),
+                                                            ("61000002", BAD, "Org A")]), "2025-08-15", db)
+    h5 = p5["history"]
+    assert [(c["run_id"], c["organisations"]) for c in h5["compared_with"]] == [
+        (4, ["Org A", "Org B"]), (3, ["Org C"])]
+    assert sorted(r["klantnummer"] for r in p5["resolved"]) == ["61000003", "61000009"]
+    assert {r["klantnummer"]: r["last_seen_run"] for r in p5["resolved"]} == {"61000003": 4, "61000009": 3}
+    assert by_klant(p5["findings"])["61000002"]["status"] == "blijvend"
+    # `diff RUN` makes exactly the audit's comparison, baseline runs included
+    for n, p in ((3, p3), (5, p5)):
+        res = CliRunner().invoke(cli, ["diff", str(n), "--history", str(db), "--out", str(tmp_path / f"d{n}")])
+        assert res.exit_code == 0, res.output
+        d = json.loads((tmp_path / f"d{n}" / "diff.json").read_text(encoding="utf-8"))
+        assert {f["fingerprint"]: (f["status"], f["first_seen"]) for f in d["findings"]} == {
+            f["fingerprint"]: (f["status"], f["first_seen"]) for f in p["findings"]}
+        assert [(r["fingerprint"], r["last_seen_run"]) for r in d["resolved"]] == [
+            (r["fingerprint"], r["last_seen_run"]) for r in p["resolved"]]
+        assert d["compared_with"] == p["history"]["compared_with"]
+        assert d["summary"] == {k: p["history"][k] for k in ("nieuw", "blijvend", "opgelost", "not_compared")}
+    assert "met run 3 (peildatum 15/06/2025): 1 organisatie(s)" in res.output
 
 
 def test_resolved_finding_that_comes_back_is_new_but_keeps_first_seen(tmp_path):
@@ -279,6 +318,35 @@ def test_failure_while_recording_leaves_no_partial_run(tmp_path, monkeypatch, ex
     assert p["history"]["previous_run"]["run_id"] == 1 and p["history"]["blijvend"] == 300
 
 
+@pytest.mark.parametrize("exc", [OSError, KeyboardInterrupt])
+def test_run_is_recorded_only_when_its_reports_were_written(tmp_path, monkeypatch, exc):
+    """The history transaction stays open while the reports are written: a failure or Ctrl-C
+    while writing rapport.html leaves no run behind, so the next run is not compared with a run
+    whose report nobody saw."""
+    import datetime as dt
+
+    from dossiercheck.reports import html as html_mod
+    from dossiercheck.run import RunOptions, run_audit
+
+    db = tmp_path / "h.sqlite"
+    data = write_dossiers(tmp_path / "d", [("61000001", BAD, "Org A")])
+    audit(tmp_path, data, "2025-05-15", db)
+
+    def boom(*a, **k):
+        raise exc("disk full")
+
+    monkeypatch.setattr(html_mod, "write_html", boom)
+    opts = RunOptions(paths=[str(data)], peildatum=dt.date(2025, 6, 15), out_dir=tmp_path / "o", no_history=False,
+                      history_path=str(db))
+    with pytest.raises(exc):
+        run_audit(opts)
+    monkeypatch.undo()
+    ok, runs, orphans, _ = db_state(db)
+    assert ok and runs == [1] and orphans == 0
+    _, p = audit(tmp_path, data, "2025-06-15", db)
+    assert p["history"]["run_id"] == 2 and p["history"]["previous_run"]["run_id"] == 1
+
+
 def test_sigkill_while_recording_leaves_no_partial_run(tmp_path):
     db = tmp_path / "h.sqlite"
     script = textwrap.dedent(
@@ -355,6 +423,30 @@ def test_many_writers_at_once(tmp_path):
     assert ok and len(runs) == 12 and orphans == 0 and nfind == 12 * 3000
 
 
+def test_writers_in_threads(tmp_path):
+    """Threads of one process, each with its own connection, wait for each other's transaction."""
+    import threading
+
+    db = tmp_path / "h.sqlite"
+    errors: list[BaseException] = []
+
+    def work(w: int) -> None:
+        try:
+            for k in range(3):
+                history.record(synthetic(500, f"2025-0{k + 1}-15", start=w * 1000, orgs=5), db)
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert errors == []
+    ok, runs, orphans, nfind = db_state(db)
+    assert ok and runs == list(range(1, 13)) and orphans == 0 and nfind == 12 * 500
+
+
 # ------------------------------------------------------------------------------ trust: schema versions
 
 V1_SCHEMA = """
@@ -404,6 +496,25 @@ def test_old_version_database_is_migrated_not_wiped(tmp_path):
     assert f["61000002"]["status"] == "nieuw"
     assert [r["klantnummer"] for r in p["resolved"]] == ["61000099"]
     assert [t["run_id"] for t in p["trend"]] == [7, 8]
+
+
+def test_v1_migration_derives_first_seen_from_the_earliest_peildatum(tmp_path):
+    """Runs recorded out of order in v1 (a re-audit of April after May): first_seen is April's
+    peildatum and first_run April's run, not the lowest run id."""
+    db = tmp_path / "h.sqlite"
+    conn = sqlite3.connect(db)
+    conn.executescript(V1_SCHEMA)
+    conn.execute("INSERT INTO runs VALUES (1, '2025-05-15', '2025-05-16T10:00:00', '0.0.9', NULL, '{}', '[]', 1, 0, 0)")
+    conn.execute("INSERT INTO runs VALUES (2, '2025-04-15', '2025-05-17T10:00:00', '0.0.9', NULL, '{}', '[]', 1, 0, 0)")
+    conn.executemany("INSERT INTO findings (run_id, fingerprint, rule, severity, organisatie) VALUES (?, 'fp1', "
+                     "'DAT003', 'error', 'Org A')", [(1,), (2,)])
+    conn.commit()
+    conn.close()
+    conn = store.connect(db)
+    assert conn.execute("SELECT first_seen, first_run FROM fingerprints").fetchall() == [("2025-04-15", 2)]
+    assert conn.execute("SELECT run_id, organisatie FROM run_orgs ORDER BY run_id").fetchall() == [
+        (1, "Org A"), (2, "Org A")]
+    conn.close()
 
 
 def test_newer_version_database_is_refused_untouched(tmp_path):
@@ -471,6 +582,46 @@ def test_covering_definition():
     assert ids(cmp.Position("2025-02", 2, frozenset({"A"}))) == [1]
 
 
+def test_baseline_per_organisation():
+    def run(i, pd, *orgs):
+        return {"run_id": i, "peildatum": pd, "scope": frozenset(orgs)}
+
+    def base(runs, pd, *orgs):
+        b = cmp.baseline(runs, cmp.Position(pd, float("inf"), frozenset(orgs)))
+        return {o: r["run_id"] for o, r in b.by_org.items()}, (b.unattributed or {}).get("run_id")
+
+    # a month in which Org C's export was missing: A and B compare with last month, C with its last run
+    runs = [run(1, "2025-04", "A", "B", "C"), run(2, "2025-05", "A", "B")]
+    assert base(runs, "2025-06", "A", "B", "C") == ({"A": 2, "B": 2, "C": 1}, 2)
+    # two schools checking themselves, then the province-wide run: each school with its own check
+    runs = [run(1, "2025-04", "A"), run(2, "2025-05", "B")]
+    assert base(runs, "2025-06", "A", "B") == ({"A": 1, "B": 2}, 2)
+    # a school after the province-wide run: its part of it; findings without organisation are not
+    # compared (the province run saw data this run did not)
+    runs = [run(1, "2025-05", "A", "B", "C")]
+    assert base(runs, "2025-06", "A") == ({"A": 1}, None)
+    # runs without any organisation match each other only
+    runs = [run(1, "2025-04"), run(2, "2025-05", "A")]
+    assert base(runs, "2025-06") == ({}, 1)
+    assert base(runs, "2025-06", "Z") == ({}, None)
+
+
+def test_compare_per_organisation_resolves_only_each_organisations_own_baseline():
+    b1 = {"run_id": 1, "peildatum": "2025-04", "scope": frozenset({"A", "B"})}
+    b2 = {"run_id": 2, "peildatum": "2025-05", "scope": frozenset({"A"})}
+    base = cmp.Baseline({"A": b2, "B": b1}, None)
+    old = {
+        1: [(10, "a-old", "A"), (11, "b-gone", "B"), (12, "b-stays", "B"), (13, None, None)],
+        2: [(20, "a-gone", "A"), (21, "a-stays", "A"), (22, "moved", "A")],
+    }
+    c = cmp.compare(base, old, {"a-old", "b-stays", "a-stays", "moved"}, frozenset({"A", "B"}))
+    # a-old was in run 1 (not A's baseline): not persisting, not resolved
+    assert c.persisting == {"b-stays", "a-stays", "moved"}
+    assert sorted(c.resolved) == [(1, 11), (2, 20)]
+    assert c.not_compared == 1  # the finding without organisation of run 1
+    assert c.compared_organisations == ["A", "B"]
+
+
 def test_recording_100k_findings_is_fast(tmp_path):
     db = tmp_path / "h.sqlite"
     history.record(synthetic(100_000, "2025-05-15"), db)
@@ -482,3 +633,114 @@ def test_recording_100k_findings_is_fast(tmp_path):
     h = p["history"]
     assert (h["nieuw"], h["blijvend"], h["opgelost"]) == (10_000, 90_000, 10_000)
     assert seconds < 30  # ~1 s on an idle laptop; generous for loaded CI machines
+
+
+# ------------------------------------------------------------------------------ acceptance: sample audit twice
+
+
+def _edit_cp1252(path: Path, old: str, new: str) -> None:
+    text = path.read_bytes().decode("cp1252")
+    assert text.count(old) == 1, old
+    path.write_bytes(text.replace(old, new).encode("cp1252"))
+
+
+def test_sample_audit_twice_shows_new_persisting_resolved_and_waived_in_all_outputs(tmp_path):
+    """The issue's acceptance test: the sample audit, then the same exports with one problem fixed
+    (cheque 64000018's unknown theme) and one added (cheque 64000001 loses its initial question),
+    plus a waiver, an expired waiver and one that matches nothing: JSON, HTML, Excel and console
+    all show nieuw, blijvend, opgelost and the waived finding."""
+    import shutil
+
+    import openpyxl
+
+    data = tmp_path / "sample"
+    shutil.copytree(ROOT / "sample_data", data, ignore=shutil.ignore_patterns("parts", "*.py", "__pycache__"))
+    db = tmp_path / "h.sqlite"
+    runner = CliRunner()
+
+    def run(out: Path, *extra: str) -> tuple[str, dict]:
+        res = runner.invoke(cli, ["audit", str(data), "--peildatum", "2025-06-15", "--out", str(out), "--history",
+                                  str(db), "-q", *extra], catch_exceptions=False)
+        assert res.exit_code == 1, res.output
+        return res.output, json.loads((out / "findings.json").read_text(encoding="utf-8"))
+
+    _, p1 = run(tmp_path / "r1")
+    lbc013 = {f["klantnummer"]: f for f in p1["findings"] if f["rule"] == "LBC013"}
+    assert "64000018" in lbc013 and "64000001" not in lbc013
+    fixed_fp = lbc013["64000018"]["fingerprint"]
+    waive = next(f for f in p1["findings"] if f["rule"] == "LBC014")
+
+    csv = data / "loopbaancheques" / "overzicht_begeleidingen.csv"
+    _edit_cp1252(csv, '"Jobdoelwit; Loopbaanplanning"', '"Jobdoelwit; Zingeving"')
+    _edit_cp1252(csv, "Welk werk past echt bij mij?;Loopbaancentrum De Wegwijzer;06/01/2025",
+                 ";Loopbaancentrum De Wegwijzer;06/01/2025")
+    waivers = tmp_path / "uitzonderingen.toml"
+    waivers.write_text(textwrap.dedent(f"""
+        [[waiver]]
+        fingerprint = "{waive['fingerprint']}"
+        reason = "Klant gaf zelf toestemming"
+        accepted_by = "An Peeters"
+        [[waiver]]
+        rule = "LBC013"
+        klantnummer = "64000017"
+        reason = "Tijdelijk"
+        accepted_by = "Jan"
+        expires = 2025-05-31
+        [[waiver]]
+        rule = "GEN001"
+        klantnummer = "61999999"
+        reason = "Oud"
+        accepted_by = "Jan"
+        """), encoding="utf-8")
+    out2 = tmp_path / "r2"
+    console, p2 = run(out2, "--waivers", str(waivers))
+
+    # findings.json
+    st = {f["fingerprint"]: f["status"] for f in p2["findings"]}
+    new = [f for f in p2["findings"] if f["status"] == "nieuw"]
+    assert [(f["rule"], f["klantnummer"]) for f in new] == [("LBC013", "64000001")]
+    assert new[0]["first_seen"] == "2025-06-15"
+    assert all(s == "blijvend" for fp, s in st.items() if fp != new[0]["fingerprint"])
+    assert [r["fingerprint"] for r in p2["resolved"]] == [fixed_fp]
+    assert p2["resolved"][0]["status"] == "opgelost" and p2["resolved"][0]["last_seen_run"] == 1
+    assert [w["fingerprint"] for w in p2["waived"]] == [waive["fingerprint"]]
+    assert p2["waived"][0]["status"] == "blijvend" and p2["waived"][0]["waiver"]["accepted_by"] == "An Peeters"
+    assert {p["kind"] for p in p2["waiver_problems"]} == {"expired", "unmatched"}
+    h = p2["history"]
+    assert (h["nieuw"], h["blijvend"], h["opgelost"]) == (1, len(p1["findings"]) - 1, 1)
+    assert p2["summary"]["waived"] == 1
+    assert [t["run_id"] for t in p2["trend"]] == [1, 2]
+
+    # console
+    assert "Sinds de vorige controle: 1 nieuw, " in console and "1 opgelost, 1 aanvaard" in console
+    assert "is vervallen op 31/05/2025" in console and "komt met geen enkele bevinding overeen" in console
+
+    # rapport.html
+    html = (out2 / "rapport.html").read_text(encoding="utf-8")
+    for text in ("nieuw", "blijvend", "Opgelost sinds de vorige controle", "Aanvaarde bevindingen",
+                 "Klant gaf zelf toestemming", "Verloop over de laatste controles", "vervallen op 31/05/2025"):
+        assert text in html, text
+    assert lbc013["64000018"]["message"].replace("'", "&#39;") in html  # the resolved finding is listed
+
+    # rapport.xlsx
+    wb = openpyxl.load_workbook(out2 / "rapport.xlsx")
+    assert {"Opgelost", "Aanvaard"} <= set(wb.sheetnames)
+    ws = wb["Bevindingen"]
+    header = [c.value for c in ws[1]]
+    col = header.index("Status")
+    statuses = [r[col] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert statuses.count("nieuw") == 1 and statuses.count("blijvend") == len(statuses) - 1
+    fp_col = [c.value for c in wb["Opgelost"][1]].index("Vingerafdruk")
+    assert [r[fp_col] for r in wb["Opgelost"].iter_rows(min_row=2, values_only=True)] == [fixed_fp]
+    assert len(list(wb["Aanvaard"].iter_rows(min_row=2, values_only=True))) == 1
+    cells = " ".join(str(c) for s in wb.worksheets for r in s.iter_rows(values_only=True) for c in r if c)
+    assert "vervallen op 31/05/2025" in cells
+
+    # English console
+    out3 = tmp_path / "r3"
+    res = runner.invoke(cli, ["audit", str(data), "--peildatum", "2025-06-15", "--out", str(out3), "--no-history",
+                              "--format", "json", "--waivers", str(waivers), "--lang", "en", "-q"])
+    assert "expired on 31/05/2025" in res.output and "Since the previous check" not in res.output
+    res = runner.invoke(cli, ["audit", str(data), "--peildatum", "2025-06-15", "--out", str(out3), "--history", str(db),
+                              "--format", "json", "--lang", "en", "-q"])
+    assert "Since the previous check: 0 new, " in res.output and "0 resolved" in res.output

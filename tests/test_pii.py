@@ -192,3 +192,47 @@ def test_mask_pii():
     assert mask_pii("+32 (0)475 12 34 56 of 0032 9 123 45 67") == "*** of ***"
     assert mask_pii(None) is None
     assert mask_pii("") == ""
+
+
+def test_eleven_digits_that_pass_the_checksum_are_a_national_number_whatever_the_label():
+    # "an 11-digit cheque number is not a national number unless it passes the checksum"
+    assert kinds(f"cheque {RRN_OLD}") == [KIND_RRN]
+    assert kinds(f"chequenummer {RRN_NEW}") == [KIND_RRN]
+    assert kinds("chequenummer 00007788152") == []
+
+
+def test_medical_terms_from_the_config_with_separators_accents_and_punctuation():
+    terms = ["burn-out", "Dr. X", "c++", "Dépressie"]
+    assert kinds("na zijn burn--out", terms) == [medical_kind("burn-out")]
+    assert kinds("BURN_OUT", terms) == [medical_kind("burn-out")]
+    assert kinds("depressie", terms) == [medical_kind("Dépressie")]
+    assert kinds("dépressie", terms) == [medical_kind("Dépressie")]
+    assert kinds("verwezen naar dr x", terms) == [medical_kind("Dr. X")]
+    assert kinds("burnout", terms) == []
+
+
+def test_unicode_digits_are_left_to_the_exact_detector():
+    # the vectorised pre-filter only rules out pure-ASCII texts
+    text = "".join(chr(0x0660 + int(d)) for d in "0475123456")  # Arabic-Indic digits
+    from dossiercheck.checks.pii import _detector
+
+    assert kinds(text) == _detector(MEDICAL_TERMS)(text)
+
+
+def test_prefilter_never_changes_the_result():
+    """find_pii rules texts out with a vectorised pass first; on random texts built from the
+    pieces personal data is made of, it must agree with the exact detector everywhere."""
+    import random
+
+    from dossiercheck.checks.pii import _detector
+
+    rng = random.Random(7)
+    pieces = list("0123456789 ./-()+@\t_aeBxc\n") + [
+        "32", "0475", "depressie", "burn", "-out", "ASS", "klas", "é", "85.07.30-033.28", "jan@x.be",
+        "\u00a0", "\u0663", "c++", "dr. x", "\x1c", "\x0b", RRN_NEW,
+    ]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 25))) for _ in range(5000)]
+    for terms in (MEDICAL_TERMS, ["c++", "Dr. X", "één", "x (y)"], []):
+        detect = _detector(terms)
+        got = find_pii(pd.Series(texts, dtype="object"), terms).tolist()
+        assert got == [detect(t) for t in texts]

@@ -105,17 +105,17 @@ def test_table_split_over_two_files_is_added_up(tmp_path):
 
 
 def test_missing_path_is_one_clear_error(tmp_path):
-    with pytest.raises(InputError, match="no such file or folder"):
+    with pytest.raises(InputError, match="bestaat niet"):
         read_inputs([tmp_path / "nope.xlsx"], LIMITS)
 
 
 def test_not_a_zip_and_text_named_xlsx(tmp_path):
     p = tmp_path / "kapot.xlsx"
     p.write_bytes(b"\x01\x02garbage" * 10)
-    with pytest.raises(InputError, match="not a valid Excel workbook"):
+    with pytest.raises(InputError, match="geen geldige Excel-werkmap"):
         read_inputs([p], LIMITS)
     p.write_text("klantnummer;stap\n1;2\n")
-    with pytest.raises(InputError, match="rename it to .csv"):
+    with pytest.raises(InputError, match="hernoem het dan naar .csv"):
         read_inputs([p], LIMITS)
 
 
@@ -123,8 +123,9 @@ def test_password_protected_workbook(tmp_path):
     p = tmp_path / "geheim.xlsx"
     # An encrypted OOXML file is an OLE compound file holding an EncryptionInfo stream.
     p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 64)
-    with pytest.raises(InputError, match="password-protected"):
+    with pytest.raises(InputError, match="wachtwoord") as e:
         read_inputs([p], LIMITS)
+    assert e.value.render("en") == "geheim.xlsx: workbook is password-protected; save it without a password and try again"
 
 
 def test_row_offset_matches_calamine(tmp_path):

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from dossiercheck.checks.registry import BY_CODE
+from dossiercheck.reports import html as html_mod
 from dossiercheck.reports.html import write_html
-from test_report_html import XSS_IMG, make_payload
+from report_fixtures import XSS_IMG, make_payload
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -157,6 +159,34 @@ def test_english_and_capped_page_loads_cleanly(open_report):
     assert visible_rows(page) == 0
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "rapport-en.png"))
+    assert not problems, problems
+
+
+def test_large_page_fills_in_hints_and_sorts_sources(open_report, monkeypatch):
+    """Above INLINE_HINTS_MAX rows the page script fills in each row's hint; the flat list gets its
+    organisation column, and the source column sorts row numbers as numbers."""
+    monkeypatch.setattr(html_mod, "INLINE_HINTS_MAX", 10)
+    payload = make_payload(n=40, hostile=False)
+    page, problems = open_report(payload)
+    todo = page.locator("#findings tr.f td.todo").all_inner_texts()
+    codes = page.locator("#findings tr.f").evaluate_all("rs => rs.map(r => r.dataset.r)")
+    assert len(todo) == len(payload["findings"])
+    for code, text in zip(codes, todo):
+        assert text.startswith(BY_CODE[code].hint_nl)
+    # hints are searchable like any text
+    word = BY_CODE[codes[0]].hint_nl.split()[-1].strip(".")
+    page.fill("#q", word)
+    sync_api.expect(page.locator("#findings tr.f:visible")).not_to_have_count(len(todo))
+    page.fill("#q", "")
+    page.locator("#findings thead th button.sort", has_text="Bron").click()
+    nums = page.locator("#findings tbody#flat tr.f td.src span.r").all_inner_texts()
+    assert [int(x) for x in nums] == sorted(int(x) for x in nums) and len(nums) == len(todo)
+    orgs = page.locator("#findings tbody#flat tr.f td.org").all_inner_texts()
+    assert "GO! Campus Noord" in orgs and "(zonder organisatie)" in orgs and all(orgs)
+    page.locator("#findings thead th button.sort", has_text="Organisatie").click()
+    orgs = page.locator("#findings tbody#flat tr.f td.org").all_inner_texts()
+    blocks = [o for i, o in enumerate(orgs) if i == 0 or o != orgs[i - 1]]
+    assert len(blocks) == len(set(orgs))  # sorted: each organisation one contiguous block
     assert not problems, problems
 
 

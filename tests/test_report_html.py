@@ -1,19 +1,17 @@
 """rapport.html, index.html and the per-organisation split, checked structurally.
 
-The hand-built payloads here (``make_payload``) are shared with test_report_xlsx.py and
-test_report_browser.py.
+The hand-built payloads are in report_fixtures.py (shared with the xlsx and browser tests).
 """
 
 from __future__ import annotations
 
 import base64
-import copy
 import hashlib
 import json
 import re
 import time
-from html.parser import HTMLParser
 from pathlib import Path
+from html.parser import HTMLParser
 
 import pytest
 
@@ -23,112 +21,9 @@ from dossiercheck.reports import i18n
 from dossiercheck.reports import viewmodel as vm
 from dossiercheck.reports.html import render_html, write_html
 from dossiercheck.reports.split import safe_stem, unique_stems, write_split
-
-# --------------------------------------------------------------------------- payload fixture
-
-XSS_SCRIPT = "<script>alert(1)</script>"
-XSS_IMG = '"><img src=x onerror=alert(1)>'
-FORMULA = '=HYPERLINK("http://x","y")'
-NATNR = "85073003328"  # a made-up national number written into a message
-
-ORGS = ["GO! Campus Noord", "Atheneum Zuid & Co", XSS_IMG, "Centrum Oost", None]
-
-
-def make_finding(i: int, rule=None, org="__pick__", klant="__pick__", severity=None, message=None) -> dict:
-    r = rule or RULES[i % len(RULES)]
-    org = ORGS[i % len(ORGS)] if org == "__pick__" else org
-    klant = f"61{i % 97:06d}" if klant == "__pick__" else klant
-    row = 4 + i
-    return {
-        "rule": r.code,
-        "severity": severity or r.severity.value,
-        "table": "lijnen",
-        "klantnummer": klant,
-        "chequenummer": f"LBC{i:05d}" if r.code.startswith("LBC") else None,
-        "organisatie": org,
-        "file": "lijnen.xlsx",
-        "sheet": "Stappen naar werk",
-        "row": row,
-        "rows": [row],
-        "message": message or f"Bevinding nummer {i} voor klant {klant}",
-        "message_en": f"EN: {message}" if message else f"Finding number {i} for client {klant}",
-        "fingerprint": f"fp{i:08d}",
-        "details": {"n": i},
-        "value": None,
-    }
-
-
-def make_payload(n: int = 40, hostile: bool = True, history: bool = False) -> dict:
-    findings = [make_finding(i) for i in range(n)]
-    if hostile:
-        findings += [
-            make_finding(n, message=f"Bevat {XSS_SCRIPT}", org=XSS_IMG, klant="61000999"),
-            make_finding(n + 1, message=FORMULA, org="=cmd|' /C calc'!A0", klant="+32475"),
-            make_finding(n + 2, message=f"Rijksregisternummer {NATNR} in feedback", org="Centrum Oost"),
-            make_finding(n + 3, message=f"-2+3 {XSS_IMG}", org=None, klant=None),
-        ]
-    rules = []
-    counts: dict[str, int] = {}
-    for f in findings:
-        counts[f["rule"]] = counts.get(f["rule"], 0) + 1
-    for k, r in enumerate(RULES):
-        if k == len(RULES) - 1:
-            rules.append({"code": r.code, "severity": r.severity.value, "evaluated": False,
-                          "reason": "table categorieen not given"})
-            findings = [f for f in findings if f["rule"] != r.code]
-        else:
-            rules.append({"code": r.code, "severity": r.severity.value, "evaluated": True,
-                          "findings": counts.get(r.code, 0)})
-    sev = {"error": 0, "warning": 0, "info": 0}
-    for f in findings:
-        sev[f["severity"]] += 1
-    payload = {
-        "tool": "dossiercheck",
-        "version": "0.1.0",
-        "peildatum": "2025-06-15",
-        "config": {"report": {"max_html_rows": 20000}, "privacy": {"medical_terms": ["autisme", XSS_SCRIPT]},
-                   "abo": {"warn_days": 21}},
-        "inputs": [
-            {"file": "lijnen.xlsx", "sheet": "Stappen naar werk", "table": "lijnen", "header_row": 3, "rows": 1204},
-            {"file": f"{XSS_SCRIPT}.csv", "sheet": None, "table": "dossiers", "header_row": 1, "rows": 12},
-        ],
-        "unrecognised": [{"file": "x.csv", "sheet": None, "headers": ["Naam", XSS_IMG]}],
-        "rules": rules,
-        "findings": findings,
-        "summary": {**sev, "rows_read": 1216},
-    }
-    if history:
-        add_history(payload)
-    return payload
-
-
-def add_history(payload: dict) -> dict:
-    for i, f in enumerate(payload["findings"]):
-        f["status"] = "nieuw" if i % 3 == 0 else "blijvend"
-        f["first_seen"] = "2025-06-15" if i % 3 == 0 else "2025-04-15"
-    gone = copy.deepcopy(payload["findings"][0])
-    gone.update(fingerprint="gone0001", klantnummer="61555555", message=f"Opgelost {XSS_SCRIPT}")
-    gone.pop("status"), gone.pop("first_seen")
-    gone["first_seen"] = "2025-03-15"
-    payload["resolved"] = [gone]
-    waived = copy.deepcopy(payload["findings"][1])
-    waived.update(fingerprint="waived01", klantnummer="61444444",
-                  waiver={"reason": f"Akkoord VDAB {XSS_IMG}", "accepted_by": "coach@x", "expires": "2025-12-31"})
-    payload["waived"] = [waived]
-    payload["waiver_problems"] = [{"message": f"Regel 3: onbekende vingerafdruk {XSS_SCRIPT}"}]
-    payload["trend"] = [
-        {"run_id": k, "peildatum": f"2025-{m:02d}-15", "error": 10 + k, "warning": 20 - k, "info": 3}
-        for k, m in enumerate(range(1, 7))
-    ]
-    return payload
-
-
-def by_severity(findings: list[dict]) -> dict[str, int]:
-    out = {"error": 0, "warning": 0, "info": 0}
-    for f in findings:
-        out[f["severity"]] += 1
-    return out
-
+from report_fixtures import (
+    FORMULA, NATNR, ORGS, XSS_IMG, XSS_SCRIPT, add_history, by_severity, make_finding, make_payload,
+)
 
 # --------------------------------------------------------------------------- parsing
 
@@ -227,7 +122,7 @@ def test_every_finding_is_a_row_with_its_texts():
         hit = [t for t in texts if mask(f["message"]) in t and f["rule"] in t]
         assert hit, f"finding {f['fingerprint']} missing"
         t = hit[0]
-        assert rule.title_nl in t and rule.hint_nl in t and rule.source in t
+        assert rule.title_nl in t and rule.hint_nl in t and vm.manual_ref(rule.source) in t
         assert f"rij {f['row']}" in t and f["file"] in t
     # Each row carries its filter keys.
     sevs = sorted(r["attrs"]["data-s"] for r in p.rows)
@@ -289,7 +184,7 @@ def test_cap_keeps_most_severe_and_says_so():
     assert "rapport.xlsx" in notice
     # counts and charts still cover every finding
     assert p.text("card-warning").startswith(str(sev["warning"]))
-    bar_totals = re.findall(r'<text class="val" x="[\d.]+" y="[\d.]+">([\d.]+)</text>', out)
+    bar_totals = re.findall(r'<text class="val" x="[\d.]+" y="[\d.]+"(?: font-style="italic")?>([\d.]+)</text>', out)
     assert sum(int(v.replace(".", "")) for v in bar_totals) == 2 * total  # rule chart + org chart
 
 
@@ -536,3 +431,151 @@ def test_write_split_english(tmp_path):
     written = write_split(make_payload(n=10), tmp_path, lang="en")
     assert "no_organisation.html" in {p.name for p in written}
     assert "Reports per organisation" in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- self-contained, readable
+
+
+def test_no_external_reference_anywhere():
+    """Mailed and opened offline: nothing in the page points outside it (no URL, no CDN, no font)."""
+    payload = make_payload(n=60, hostile=False, history=True)
+    for lang in ("nl", "en"):
+        out = render_html(payload, lang=lang)
+        assert not re.search(r"https?:|ftp:|file:|//[a-z0-9]", out, re.I), re.search(r".{40}(?:https?:|//).{40}", out)
+        assert not re.search(r"<(?:link|img|iframe|object|embed|audio|video|source|base|form)\b", out, re.I)
+        assert not re.search(r"@import|@font-face|url\(", out, re.I)
+        assert not re.search(r"\s(?:src|href|action|srcset|xlink:href)=\"(?!#)", out)
+        scripts = re.findall(r"<script\b[^>]*>", out)
+        assert scripts == ['<script type="application/json" id="report-text">', "<script>"]
+
+
+def test_manual_reference_names_the_manual():
+    assert vm.manual_ref("000 §2.3.4") == "Afsluit klantendossier ABO (BuSO OV3) §2.3.4"
+    assert vm.manual_ref('TABLES.md; 002 §2 "x"') == 'Begeleiding Outplacement §2 "x"'
+    assert vm.manual_ref("000 §2.2.2, Bijlage 1; 001 §2") == (
+        "Afsluit klantendossier ABO (BuSO OV3) §2.2.2, Bijlage 1; Klantendossier ondersteuning alternerend leren §2")
+    assert vm.manual_ref("TABLES.md") == "" and vm.manual_ref("RULES.md GEN004") == "" and vm.manual_ref(None) == ""
+    # every rule's reference is readable: no bare manual number, no spec file name
+    for r in RULES:
+        ref = vm.manual_ref(r.source)
+        assert not re.search(r"(?:^|[,;] )00\d\b|TABLES\.md|RULES\.md", ref), (r.code, ref)
+
+
+def test_many_rows_carry_each_hint_once(monkeypatch):
+    """Above INLINE_HINTS_MAX rows the hints travel once per rule in the data block."""
+    monkeypatch.setattr(html_mod, "INLINE_HINTS_MAX", 10)
+    payload = make_payload(n=40, hostile=False)
+    out, p = page(payload)
+    assert len(p.rows) == len(payload["findings"])
+    by_rule = {r.code: r for r in RULES}
+    data = json.loads([b for a, b in p.scripts if a.get("type") == "application/json"][0])
+    assert set(data["hints"]) == {f["rule"] for f in payload["findings"]}
+    for code, (hint, source) in data["hints"].items():
+        assert hint == by_rule[code].hint_nl and source == vm.manual_ref(by_rule[code].source)
+        assert out.count(hint) == 0 or hint in data["hints"][code][0]
+    assert re.findall(r'<td class="todo"></td>', out) and len(re.findall(r'<td class="todo"></td>', out)) == len(p.rows)
+    # under the limit: inline, and no hint in the data block
+    out, p = page(make_payload(n=5, hostile=False))
+    data = json.loads([b for a, b in p.scripts if a.get("type") == "application/json"][0])
+    assert data["hints"] == {} and '<td class="todo"></td>' not in out
+
+
+def test_english_has_no_dutch_key_labels_and_vice_versa(no_masking):
+    """The fixed texts only: data (messages, names) and rule texts (titles, hints, the manuals'
+    Dutch section names) are taken out first."""
+    payload = make_payload(n=30, hostile=False, history=True)
+    for f in payload["findings"] + payload["resolved"] + payload["waived"]:
+        f.update(message="x", message_en="x", organisatie="Org A", file="a.xlsx", sheet="S")
+    payload["waived"][0]["waiver"].update(reason="x", accepted_by="x")
+    payload["waiver_problems"] = [{"message": "x", "message_en": "x"}]
+    payload["inputs"][0].update(file="a.xlsx", sheet="S")
+    payload["unrecognised"] = [{"file": "b.csv", "sheet": None, "headers": ["H"]}]
+    payload["config"] = {"abo": {"warn_days": 21}}
+    payload["history"] = {"previous_run": {"peildatum": "2025-05-15"}}
+
+    def fixed(lang):
+        text = page(payload, lang=lang)[1].all_text
+        for r in sorted(RULES, key=lambda r: -len(r.hint_nl)):
+            for t in (r.hint(lang), r.title(lang), vm.manual_ref(r.source)):
+                if t:
+                    text = text.replace(t, " ")
+        return text
+
+    dutch = ["Peildatum", "Wat moet je doen", "Bevindingen", "Ernst", "Regel", "Klant", "Organisatie", "Bron",
+             "waarschuwing", "fout", "nieuw", "blijvend", "Zoeken", "Filters wissen", "Handleiding", "Gelezen invoer",
+             "Niet herkende", "geëvalueerd", "Gebruikte instellingen", "Opgelost", "Aanvaard", "rij ", "sinds"]
+    english = ["Reference date", "What to do", "Findings", "Severity", "Rule", "Client", "Organisation", "Source",
+               "warning", "error", "persisting", "Search", "Clear filters", "Manual", "Inputs read",
+               "not recognised", "evaluated", "Settings used", "Resolved", "Waived", "row ", "since"]
+    en_text, nl_text = fixed("en"), fixed("nl")
+    leaked = [w for w in dutch if re.search(rf"(?<!\w){re.escape(w)}", en_text)]
+    assert not leaked, leaked
+    leaked = [w for w in english if re.search(rf"(?<!\w){re.escape(w)}", nl_text)]
+    assert not leaked, leaked
+
+
+def test_status_since_and_comparison_sentence():
+    payload = make_payload(n=12, hostile=False, history=True)
+    payload["history"] = {"previous_run": {"run_id": 3, "peildatum": "2025-05-15", "recorded_at": "x"}}
+    out, p = page(payload)
+    assert "vorige controle (peildatum 15/05/2025)" in p.text("compared")
+    persisting = [r for r in p.rows if r["attrs"]["data-st"] == "blijvend"]
+    assert persisting and all("sinds 15/04/2025" in r["text"] for r in persisting)
+    assert not any("sinds" in r["text"] for r in p.rows if r["attrs"]["data-st"] == "nieuw")
+    assert p.text("card-new").startswith(str(sum(1 for f in payload["findings"] if f["status"] == "nieuw")))
+    payload["history"] = {"previous_run": None}
+    _, p = page(payload, lang="en")
+    assert "no previous check" in p.text("compared")
+    payload["resolved"][0]["last_seen"] = "2025-05-15"
+    _, p = page(payload)
+    assert "15/05/2025" in p.text("resolved")
+
+
+def test_waiver_problems_in_the_report_language():
+    payload = make_payload(n=5, hostile=False, history=True)
+    payload["waiver_problems"] = [{"message": "Uitzondering 2 past op geen enkele bevinding",
+                                   "message_en": "Waiver 2 matches no finding"}]
+    assert "Uitzondering 2" in page(payload)[1].text("waiver-problems")
+    assert "Waiver 2 matches" in page(payload, lang="en")[1].text("waiver-problems")
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def test_sample_audit_writes_both_reports_and_the_split(tmp_path):
+    """`dossiercheck audit sample_data --split-by organisatie`: every finding of findings.json is in
+    the HTML and the xlsx, and each organisation gets its own pair plus the index."""
+    import datetime as dt
+
+    import openpyxl
+
+    from dossiercheck.run import RunOptions, run_audit
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "rapport"
+    outcome = run_audit(RunOptions(paths=[str(root / "sample_data")], peildatum=dt.date(2025, 6, 15), out_dir=out,
+                                   split_by="organisatie", no_history=True))
+    payload = json.loads((out / "findings.json").read_text("utf-8"))
+    findings = payload["findings"]
+    assert findings and {p.name for p in outcome.written} >= {"findings.json", "rapport.html", "rapport.xlsx"}
+    text = (out / "rapport.html").read_text("utf-8")
+    p = Page(text)
+    assert len(p.rows) == len(findings) and "cap-notice" not in p.ids
+    ws = openpyxl.load_workbook(out / "rapport.xlsx")["Bevindingen"]
+    assert sorted(r[-1] for r in ws.iter_rows(min_row=2, values_only=True)) == sorted(f["fingerprint"] for f in findings)
+    orgs = {f["organisatie"] for f in findings}
+    split = out / "per_organisatie"
+    assert len(list(split.glob("*.html"))) == len(orgs) + 1 and len(list(split.glob("*.xlsx"))) == len(orgs)
+    index = Page((split / "index.html").read_text("utf-8"))
+    assert sum(len(Page((split / a["href"]).read_text("utf-8")).rows)
+               for t, a in index.tags if t == "a" and a["href"].endswith(".html")) == len(findings)
+    # no national number (valid checksum) anywhere in a report, in any notation; an 11-digit
+    # chequenummer may pass the same checksum by chance and is the cheque's key, shown as it is
+    from dossiercheck.checks.pii import KIND_RRN, pii_spans
+
+    cheques = {f["chequenummer"] for f in findings if f.get("chequenummer")}
+
+    cells = [str(v) for ws in openpyxl.load_workbook(out / "rapport.xlsx")
+             for r in ws.iter_rows(values_only=True) for v in r if v is not None]
+    for t in [p.all_text, " ".join(cells)] + [Page(f.read_text("utf-8")).all_text for f in split.glob("*.html")]:
+        assert not [t[a:b] for a, b, kind in pii_spans(t) if kind == KIND_RRN and t[a:b] not in cheques]

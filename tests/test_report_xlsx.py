@@ -12,7 +12,7 @@ from dossiercheck.reports import viewmodel as vm
 from dossiercheck.reports import xlsx as xlsx_mod
 from dossiercheck.reports.split import write_split
 from dossiercheck.reports.xlsx import write_xlsx
-from test_report_html import FORMULA, NATNR, XSS_SCRIPT, by_severity, make_finding, make_payload
+from report_fixtures import FORMULA, NATNR, XSS_SCRIPT, by_severity, make_finding, make_payload
 
 NL_HEADERS = ["Ernst", "Regel", "Titel", "Klantnummer", "Chequenummer", "Organisatie", "Bestand", "Blad", "Rij",
               "Bevinding", "Wat moet je doen", "Handleiding", "Vingerafdruk"]
@@ -58,7 +58,7 @@ def test_one_row_per_finding_most_severe_first_with_texts(tmp_path):
         assert r[1:4] == (f["rule"], rule.title_nl, f["klantnummer"])
         assert r[5] == (f["organisatie"] or "(zonder organisatie)")
         assert r[6:9] == (f["file"], f["sheet"], f["row"]) and isinstance(r[8], int)
-        assert r[9] == f["message"] and r[10] == rule.hint_nl and r[11] == rule.source
+        assert r[9] == f["message"] and r[10] == rule.hint_nl and r[11] == (vm.manual_ref(rule.source) or None)
 
 
 def test_severity_cells_are_coloured(tmp_path):
@@ -83,7 +83,8 @@ def test_hostile_cells_are_strings_never_formulas(tmp_path):
     ws = wb["Bevindingen"]
     cells = {c.value: c for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str)}
     cr = "_x000D_-1"  # XlsxWriter stores a CR as Excel's escape, which openpyxl does not decode
-    for text in (FORMULA, "=cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+2", cr, "+32475"):
+    minus = next(v for v in cells if v.startswith("-2+3"))
+    for text in (FORMULA, "=cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+2", cr, "+32475", minus):
         assert text in cells, text
         assert cells[text].data_type == "s" and cells[text].quotePrefix
     assert cells["Bevinding nummer 5 voor klant 61000005"].quotePrefix is False

@@ -33,7 +33,9 @@ Decisions where the catalogue leaves room:
 - The national-number groups allow the separators the catalogue names (space, ``-``, ``.``).
 
 Everything runs once per *distinct* text (as :func:`dossiercheck.text.map_unique` does) with compiled
-regexes; rows sharing a text share its result.
+regexes; rows sharing a text share its result. A vectorised pyarrow pass first rules out the
+texts that cannot hold any kind (no ``@``, no run of 9+ digits, no medical term as a substring),
+so only the few remaining texts reach the Python detector.
 """
 
 from __future__ import annotations
@@ -150,10 +152,49 @@ def find_pii(texts: pd.Series, medical_terms: list[str]) -> pd.Series:
     """
     codes, uniques = pd.factorize(texts.astype("string"), use_na_sentinel=True)
     detect = _detector(medical_terms)
+    none: list[str] = []
     found = np.empty(len(uniques) + 1, dtype=object)
-    found[: len(uniques)] = [detect(u) for u in uniques]
-    found[len(uniques)] = []
+    found[:] = [none]
+    cand = np.flatnonzero(_candidates(uniques, medical_terms))
+    if len(cand):
+        found[cand] = [detect(uniques[i]) for i in cand]
     return pd.Series(found[np.where(codes < 0, len(uniques), codes)], index=texts.index, dtype="object")
+
+
+# Ruling texts out in one vectorised pass: a national or phone number needs at least 9 digits
+# joined by separators (a phone number is ``0`` + 8 digits or more, a national number 11
+# digits; ``+32 (0)475`` puts at most 4 separator characters between two digits), an e-mail
+# address needs an ``@``, and a medical term, in a pure-ASCII text, is a substring of the
+# lower-cased text with its separator runs folded (what normalise does to ASCII text).
+# Non-ASCII texts (Unicode digits, accents) always go to the exact detector.
+_PA_DIGITS = r"[0-9](?:[\t ./()\-]{0,4}[0-9]){8,}"
+
+
+def _candidates(uniques, medical_terms: Iterable[str]) -> np.ndarray:
+    """Per distinct text: True where it may hold personal data (the exact detector decides)."""
+    if not len(uniques):
+        return np.zeros(0, dtype=bool)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from dossiercheck.text import _FOLD_ASCII
+
+    arr = pa.array(pd.array(uniques, dtype="string"))
+    maybe = pc.invert(pc.string_is_ascii(arr))
+    maybe = pc.or_(maybe, pc.match_substring(arr, "@"))
+    maybe = pc.or_(maybe, pc.match_substring_regex(arr, _PA_DIGITS))
+    terms = sorted({normalise(t) for t in medical_terms} - {""})
+    if terms:
+        sep = _FOLD_ASCII  # a space of a normalised term stands for any separator run
+        alts = (sep.join(_re2_literal(w) for w in t.split(" ")) for t in terms)
+        maybe = pc.or_(maybe, pc.match_substring_regex(arr, "(?i)(?:" + "|".join(alts) + ")"))
+    return maybe.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _re2_literal(word: str) -> str:
+    """``word`` as a literal in an RE2 pattern (ASCII letters and digits as they are, anything
+    else as a ``\\x{..}`` escape)."""
+    return "".join(c if c.isascii() and c.isalnum() else "\\x{%x}" % ord(c) for c in word)
 
 
 def has_pii(texts: pd.Series, medical_terms: list[str]) -> pd.Series:

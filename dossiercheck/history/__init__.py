@@ -4,18 +4,23 @@
 history is on or a waivers file is given). It
 
 1. applies ``--waivers`` (:mod:`dossiercheck.waivers`): waived findings move to ``waived``;
-2. unless ``--no-history``: in one transaction, finds the previous run covering the same
-   organisations, records this run (inputs with content hashes, config, organisations, every
-   finding — waived ones flagged), and annotates the payload:
+2. unless ``--no-history``: in one transaction, finds the baseline (per organisation of this run,
+   its latest earlier run), records this run (inputs with content hashes, config, organisations,
+   every finding — waived ones flagged), and annotates the payload:
 
    - every finding (and waived finding): ``status`` ``nieuw`` | ``blijvend`` and ``first_seen``
      (ISO date: the earliest *peildatum* of a recorded run that had its fingerprint);
-   - ``resolved``: findings of the previous run that are gone, each with ``status: "opgelost"``,
+   - ``resolved``: findings of the baseline that are gone, each with ``status: "opgelost"``,
      ``last_seen_run`` (run id), ``last_seen`` (that run's peildatum) and ``first_seen``;
    - ``trend``: ``[{run_id, peildatum, recorded_at, error, warning, info, waived}]``, up to 12
      runs covering the same organisations, oldest first, this run last;
-   - ``history``: ``{run_id, path, previous_run, organisations, scope_source, nieuw, blijvend,
-     opgelost, not_compared}``.
+   - ``history``: ``{run_id, path, recorded_at, previous_run, compared_with, organisations,
+     scope_source, compared_organisations, nieuw, blijvend, opgelost, not_compared}``;
+     ``compared_with`` lists each baseline run with the organisations compared with it,
+     ``previous_run`` is the latest of them (``None`` on a first run).
+
+   The transaction stays open while the caller writes the reports (:func:`apply` returns a context
+   manager) and commits at the end: a run is in the history exactly when its reports were written.
 
 With ``--no-history`` no database is opened: findings get ``status``/``first_seen`` ``None`` and
 ``resolved``/``trend`` are empty. The definitions (covered, previous run, first_seen, trend) are
@@ -31,7 +36,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from dossiercheck import __version__
@@ -39,7 +45,7 @@ from dossiercheck.history import compare as cmp
 from dossiercheck.history import store
 from dossiercheck.history.store import HistoryError, default_path
 
-__all__ = ["HistoryError", "apply", "default_path", "diff_command", "hash_inputs", "record"]
+__all__ = ["HistoryError", "apply", "default_path", "diff_command", "hash_inputs", "record", "recording"]
 
 
 def hash_inputs(paths: list[str]) -> list[dict]:
@@ -69,9 +75,11 @@ def _empty_history(payload: dict) -> None:
     payload.setdefault("trend", [])
 
 
-def apply(payload: dict, opts, tables: Mapping | None = None) -> None:
-    """Waivers, then history (see the module docstring). ``tables``: the parsed input tables,
-    used for the organisations a run covered; without them the findings' organisations are used."""
+def apply(payload: dict, opts, tables: Mapping | None = None):
+    """Waivers, then history (see the module docstring); returns a context manager to write the
+    outputs in: the run is committed to the history when its body ends without an exception
+    (:func:`recording`). ``tables``: the parsed input tables, used for the organisations a run
+    covered; without them the findings' organisations are used."""
     from dossiercheck import waivers as wmod
 
     if opts.waivers_file:
@@ -82,13 +90,13 @@ def apply(payload: dict, opts, tables: Mapping | None = None) -> None:
         payload.setdefault("summary", {}).setdefault("waived", len(payload["waived"]))
     if getattr(opts, "no_history", False):
         _empty_history(payload)
-        return
+        return nullcontext(None)
     files = hash_inputs(opts.paths)
     by_file = {f["file"]: f["sha256"] for f in files}
     for i in payload.get("inputs", []):
         if i.get("file") in by_file:
             i["sha256"] = by_file[i["file"]]
-    record(
+    return recording(
         payload,
         opts.history_path or default_path(),
         files=files,
@@ -99,7 +107,15 @@ def apply(payload: dict, opts, tables: Mapping | None = None) -> None:
     )
 
 
-def record(
+def record(payload: dict, path: str | Path, **kw) -> int:
+    """Record ``payload`` as one run in the database at ``path`` and annotate it; returns the run id.
+    (:func:`recording` with nothing to do before the commit.)"""
+    with recording(payload, path, **kw) as run_id:
+        return run_id
+
+
+@contextmanager
+def recording(
     payload: dict,
     path: str | Path,
     *,
@@ -108,8 +124,12 @@ def record(
     tables: Mapping | None = None,
     config_file: str | None = None,
     waivers_file: str | None = None,
-) -> int:
-    """Record ``payload`` as one run in the database at ``path`` and annotate it; returns the run id."""
+) -> Iterator[int]:
+    """Record ``payload`` as one run and annotate it, in one transaction that stays open (holding
+    the write lock) for the body of the ``with`` and commits when the body ends without an
+    exception. :func:`dossiercheck.run.run_audit` writes the reports inside, so a run is in the
+    history exactly when its reports were written: a crash, error or Ctrl-C anywhere before the
+    end leaves no trace of the run. Yields the run id."""
     findings = payload.get("findings", [])
     waived = payload.setdefault("waived", [])
     everything = [*findings, *waived]
@@ -130,13 +150,10 @@ def record(
     try:
         with store.transaction(conn):
             runs = store.load_runs(conn)
-            prev = cmp.previous_run(runs, cmp.Position(peildatum, float("inf"), scope))
-            old = store.load_keys(conn, prev["run_id"]) if prev else []
+            here = cmp.Position(peildatum, float("inf"), scope)
             new_fps = {f.get("fingerprint") for f in everything}
             new_fps.discard(None)
-            old_scope = prev["scope"] if prev else frozenset()
-            comp = cmp.compare([(fp, org) for _, fp, org in old], old_scope, new_fps, scope)
-            resolved = sorted(store.load_rows(conn, (old[i][0] for i in comp.resolved)), key=cmp.sort_key)
+            comp, resolved = compare_with(conn, cmp.baseline(runs, here), new_fps, scope)
             run_id = store.insert_run(
                 conn,
                 peildatum=peildatum, recorded_at=recorded_at, tool_version=payload.get("version", __version__),
@@ -147,15 +164,23 @@ def record(
                 findings=findings, waived=waived,
             )
             seen = store.first_seen(conn, run_id)
-            seen_resolved = store.first_seen_of(conn, (f["fingerprint"] for f in resolved))
-            trend_runs = cmp.covering_runs(runs, cmp.Position(peildatum, float("inf"), scope))[: cmp.TREND_RUNS - 1]
+            seen_resolved = store.first_seen_of(conn, (f["fingerprint"] for _, f in resolved))
+            trend_runs = cmp.covering_runs(runs, here)[: cmp.TREND_RUNS - 1]
             tally = store.counts(conn, [r["run_id"] for r in trend_runs] + [run_id])
+            _annotate(payload, everything, comp, resolved, seen, seen_resolved, trend_runs, tally,
+                      run_id=run_id, path=path, recorded_at=recorded_at, scope=scope, source=source)
+            yield run_id
     except sqlite3.Error as e:  # disk full, I/O error...: the transaction was rolled back
         raise HistoryError(f"history database {path} could not be written ({e}); nothing was recorded") from None
     finally:
         conn.close()
 
+
+def _annotate(payload, everything, comp, resolved, seen, seen_resolved, trend_runs, tally, *, run_id, path,
+              recorded_at, scope, source) -> None:
+    peildatum = payload["peildatum"]
     persisting = comp.persisting
+    base_runs = comp.base.runs()
     n_persist = 0
     for f in everything:
         fp = f.get("fingerprint")
@@ -165,7 +190,7 @@ def record(
         else:
             f["status"] = "nieuw"
         f["first_seen"] = seen.get(fp, peildatum)
-    payload["resolved"] = [_resolved_item(f, prev, seen_resolved.get(f.get("fingerprint"))) for f in resolved]
+    payload["resolved"] = [_resolved_item(f, r, seen_resolved.get(f.get("fingerprint"))) for r, f in resolved]
     trend = []
     for r in sorted(trend_runs, key=lambda r: (r["peildatum"], r["run_id"])):
         trend.append({"run_id": r["run_id"], "peildatum": r["peildatum"], "recorded_at": r["recorded_at"],
@@ -177,7 +202,8 @@ def record(
         "run_id": run_id,
         "path": str(Path(path).expanduser()),
         "recorded_at": recorded_at,
-        "previous_run": _run_ref(prev),
+        "previous_run": _run_ref(base_runs[0] if base_runs else None),
+        "compared_with": compared_with(comp.base),
         "organisations": sorted(scope),
         "scope_source": source,
         "compared_organisations": comp.compared_organisations,
@@ -186,7 +212,36 @@ def record(
         "opgelost": len(resolved),
         "not_compared": comp.not_compared,
     }
-    return run_id
+
+
+def compare_with(
+    conn: sqlite3.Connection, base: cmp.Baseline, new_fps: set, scope: frozenset[str]
+) -> tuple[cmp.Comparison, list[tuple[dict, dict]]]:
+    """Compare with ``base`` (inside an open transaction): the comparison and the gone findings as
+    (baseline run, finding) pairs in report order. ``comp.base`` is set to ``base``."""
+    runs = base.runs()
+    old = {r["run_id"]: store.load_keys(conn, r["run_id"]) for r in runs}
+    comp = cmp.compare(base, old, new_fps, scope)
+    comp.base = base
+    by_id = {r["run_id"]: r for r in runs}
+    keys: dict[int, list] = {}
+    for run_id, key in comp.resolved:
+        keys.setdefault(run_id, []).append(key)
+    gone = [(by_id[run_id], f) for run_id, ks in keys.items() for f in store.load_rows(conn, ks)]
+    gone.sort(key=lambda rf: cmp.sort_key(rf[1]))
+    return comp, gone
+
+
+def compared_with(base: cmp.Baseline) -> list[dict]:
+    """The baseline runs for findings.json/diff.json: which run each organisation was compared with."""
+    out = []
+    for r in base.runs():
+        out.append({
+            **_run_ref(r),
+            "organisations": sorted(o for o, b in base.by_org.items() if b["run_id"] == r["run_id"]),
+            "unattributed": base.unattributed is not None and base.unattributed["run_id"] == r["run_id"],
+        })
+    return out
 
 
 def _run_ref(run: Mapping | None) -> dict | None:

@@ -15,32 +15,42 @@ the findings are used (``scope_source = "findings"``).
 re-auditing last month's export after this month's compares it with older runs, not with this
 month's.
 
-**R covers C** (R earlier than C): R audited every organisation of C that had already appeared in
-the history by R's time — i.e. every organisation of C that occurs in R or in a run before R is
-in R's scope — and at least one organisation of C is in R's scope. So a single-school check made
-after the full monthly audit is compared with that full audit; the next full audit skips the
-single-school check and is compared with the previous full audit; a partner audited for the first
-time does not stop the comparison (its findings are simply all ``nieuw``). Two runs without any
-organisation (inputs without an organisation column) cover each other.
+**Baseline of a run** (what the audit compares it with) — *per organisation*:
 
-**Previous run**: the latest earlier run that covers the current one.
+- each organisation O of the run is compared with the latest earlier run that audited O (had O in
+  its scope), whatever else that run covered. So a school checking itself is compared with the
+  school's part of the last province-wide audit (the other schools' findings are *not compared*,
+  never "solved"); the next province-wide audit compares every school with its own latest run
+  (the self-check for that school, the previous province audit for the others); a month in which
+  one partner's export was missing does not make the others skip a month; an organisation audited
+  for the first time has no baseline (all its findings ``nieuw``);
+- findings without organisation are compared with the latest earlier run that shares an
+  organisation with this run and audited nothing outside it (its scope is a subset of this run's
+  scope; two runs without any organisation match each other): only then did this run see at
+  least all the data that run saw.
 
-**Comparison of old run A with new run B** (used both for the previous run and ``diff A B``):
+**Comparison with a baseline** (the same function serves ``diff RUN_A RUN_B``, whose baseline is
+run A for every organisation both runs audited, and for findings without organisation when B's
+scope includes all of A's):
 
-- a finding of B is ``blijvend`` when its fingerprint is among A's findings (waived or not), else
-  ``nieuw``;
-- a finding of A whose fingerprint is not in B is ``opgelost`` when its organisation is in B's
-  scope; a finding of A without organisation only when B's scope includes all of A's (B saw at
-  least all the data A saw). Other findings of A are *not compared* (counted, not listed): B did
-  not audit them.
+- a finding is ``blijvend`` when its fingerprint is among the compared findings (waived or not) of
+  the baseline — those of each organisation in its baseline run, and those without organisation in
+  theirs — else ``nieuw``. A fingerprint is the same problem on the same record, so a client who
+  moved from one audited organisation to another keeps a ``blijvend`` problem;
+- a finding of a baseline run whose fingerprint is gone is ``opgelost`` when that run is the
+  baseline of the finding's organisation (or, without organisation, the baseline for findings
+  without organisation). Findings of the baseline runs for organisations this run did not audit
+  are *not compared* (counted, not listed).
 
 **first_seen**: the earliest *peildatum* (not the recording date) of any recorded run, whatever
 its scope, that had the fingerprint — including the current run. A finding that was solved and
 came back is ``nieuw`` but keeps its original first_seen.
 
-**Trend**: the current run and up to 11 runs before it that cover it (same definition), oldest
-first, counting only findings of the current run's organisations (and findings without
-organisation), waived ones apart.
+**Trend**: the current run and up to 11 runs before it that *cover* it, oldest first, counting
+only findings of the current run's organisations (and findings without organisation), waived ones
+apart. R covers C when R audited every organisation of C that had appeared in the history by R's
+time, and at least one of them (so a partial run is no dip in the trend of a full audit, and a
+new partner does not cut the trend off).
 """
 
 from __future__ import annotations
@@ -130,32 +140,86 @@ def previous_run(runs: list[dict], current: Position) -> dict | None:
 
 
 @dataclass
+class Baseline:
+    """The earlier runs a run is compared with (see the module docstring)."""
+
+    by_org: dict[str, dict]  # organisation -> its baseline run
+    unattributed: dict | None  # baseline run for findings without organisation
+
+    def runs(self) -> list[dict]:
+        """The distinct baseline runs, latest first."""
+        seen: dict = {}
+        for r in [*self.by_org.values(), *([self.unattributed] if self.unattributed else [])]:
+            seen[r["run_id"]] = r
+        return sorted(seen.values(), key=_key, reverse=True)
+
+    def run_for(self, org: str | None) -> dict | None:
+        return self.unattributed if org is None else self.by_org.get(org)
+
+
+def baseline(runs: list[dict], current: Position) -> Baseline:
+    """Per organisation of ``current`` its latest earlier run (``runs`` from store.load_runs)."""
+    earlier = sorted((r for r in runs if _key(r) < current.key), key=_key, reverse=True)
+    by_org: dict[str, dict] = {}
+    unattributed = None
+    for r in earlier:
+        for o in r["scope"] & current.scope:
+            by_org.setdefault(o, r)
+        if unattributed is None and r["scope"] <= current.scope and (
+            (r["scope"] & current.scope) or not (r["scope"] or current.scope)
+        ):
+            unattributed = r
+    return Baseline(by_org, unattributed)
+
+
+def pair_baseline(old: Mapping, new_scope: frozenset[str]) -> Baseline:
+    """Run ``old`` as the baseline of a run with ``new_scope`` (``diff RUN_A RUN_B``)."""
+    by_org = {o: old for o in old["scope"] & new_scope}
+    return Baseline(by_org, old if old["scope"] <= new_scope else None)
+
+
+@dataclass
 class Comparison:
-    persisting: set[str]  # fingerprints of the new run also in the old one
-    resolved: list[int]  # positions in ``old`` of the findings that are gone (in the compared part)
-    not_compared: int  # findings of the old run gone but outside the new run's organisations
+    persisting: set[str]  # fingerprints of the new run also in a baseline run
+    resolved: list[tuple[int, object]]  # (run_id, key) of the baseline findings that are gone
+    not_compared: int  # gone findings of the baseline runs outside the new run's organisations
     compared_organisations: list[str]
+    base: Baseline | None = None
 
 
 def compare(
-    old: Sequence[tuple[str | None, str | None]], old_scope: frozenset[str], new_fingerprints: set,
-    new_scope: frozenset[str],
+    base: Baseline, old: Mapping[int, Sequence[tuple]], new_fingerprints: set, new_scope: frozenset[str]
 ) -> Comparison:
-    """``old``: (fingerprint, organisatie) of each finding of the old run (waived ones included)."""
-    old_fps = {fp for fp, _ in old if fp}
-    persisting = old_fps & new_fingerprints
-    resolved: list[int] = []
-    not_compared = 0
-    sees_all_of_old = old_scope <= new_scope
-    for i, (fp, org) in enumerate(old):
-        if fp and fp in persisting:
-            continue
-        org = _clean_org(org)
-        if (org is not None and org in new_scope) or (org is None and sees_all_of_old):
-            resolved.append(i)
-        else:
-            not_compared += 1
-    return Comparison(persisting, resolved, not_compared, sorted(old_scope & new_scope))
+    """``old``: run_id -> (key, fingerprint, organisatie) of each finding of that baseline run
+    (waived ones included). A gone fingerprint is listed once, from its latest baseline run."""
+    runs = base.runs()
+    compared_fps = set()  # fingerprints of the compared part of the baseline runs
+    for r in runs:
+        for _, fp, org in old.get(r["run_id"], ()):
+            mine = base.run_for(_clean_org(org))
+            if fp and mine is not None and mine["run_id"] == r["run_id"]:
+                compared_fps.add(fp)
+    persisting = compared_fps & new_fingerprints
+    resolved: list[tuple[int, object]] = []
+    done: set = set()
+    outside: set = set()
+    for r in runs:  # latest first
+        for key, fp, org in old.get(r["run_id"], ()):
+            if fp and fp in new_fingerprints:
+                continue
+            ident = fp or ("row", r["run_id"], key)
+            org = _clean_org(org)
+            mine = base.run_for(org)
+            if mine is not None and mine["run_id"] == r["run_id"]:
+                if ident not in done:
+                    done.add(ident)
+                    resolved.append((r["run_id"], key))
+            elif org is not None and org not in new_scope:
+                outside.add(ident)
+            elif org is None and base.unattributed is None:
+                outside.add(ident)
+    outside -= done
+    return Comparison(persisting, resolved, len(outside), sorted(base.by_org), base)
 
 
 def sort_key(f: Mapping) -> tuple:

@@ -32,6 +32,8 @@ TEXT = {
         "order": "Let op: run {a} is recenter dan run {b}; de eerste run hoort de oudste te zijn.",
         "no_common": "Let op: de twee runs hebben geen organisatie gemeen; er valt niets op te lossen.",
         "orgs": "Vergeleken organisaties: {n}",
+        "per_run": "  met run {run} (peildatum {p}): {n} organisatie(s){none}",
+        "per_run_none": " en de bevindingen zonder organisatie",
         "nieuw": "nieuw",
         "blijvend": "blijvend",
         "opgelost": "opgelost",
@@ -53,6 +55,8 @@ TEXT = {
         "order": "Note: run {a} is more recent than run {b}; the first run should be the older one.",
         "no_common": "Note: the two runs have no organisation in common; nothing can be solved.",
         "orgs": "Organisations compared: {n}",
+        "per_run": "  with run {run} (reference date {p}): {n} organisation(s){none}",
+        "per_run_none": " and the findings without organisation",
         "nieuw": "new",
         "blijvend": "persisting",
         "opgelost": "solved",
@@ -93,31 +97,36 @@ def resolve_run(runs: list[dict], ref: str, lang: str = "nl") -> dict:
     raise store.HistoryError(TEXT[lang]["bad_ref"].format(ref=ref))
 
 
-def diff_runs(conn, runs: list[dict], a: Mapping, b: Mapping) -> dict:
-    """The comparison of run ``b`` (new) with run ``a`` (old), as written to diff.json."""
-    old = store.load_findings(conn, a["run_id"])
+def diff_runs(conn, runs: list[dict], a: Mapping | None, b: Mapping, base: cmp.Baseline | None = None) -> dict:
+    """The comparison of run ``b`` (new) with run ``a`` (old), as written to diff.json; with
+    ``base`` (and ``a`` None), with that baseline instead: the audit's comparison."""
+    from dossiercheck.history import compare_with, compared_with
+
+    if base is None:
+        base = cmp.pair_baseline(a, b["scope"])
     new = store.load_findings(conn, b["run_id"])
     new_fps = {f["fingerprint"] for f in new if f.get("fingerprint")}
-    comp = cmp.compare([(f["fingerprint"], f["organisatie"]) for f in old], a["scope"], new_fps, b["scope"])
-    gone = sorted((old[i] for i in comp.resolved), key=cmp.sort_key)
+    comp, gone = compare_with(conn, base, new_fps, b["scope"])
     seen = store.first_seen(conn, b["run_id"])
-    seen_resolved = store.first_seen_of(conn, (f["fingerprint"] for f in gone))
+    seen_resolved = store.first_seen_of(conn, (f["fingerprint"] for _, f in gone))
     findings = []
     for f in sorted(new, key=cmp.sort_key):
         fp = f.get("fingerprint")
         findings.append({**f, "status": "blijvend" if fp in comp.persisting else "nieuw",
                          "first_seen": seen.get(fp, b["peildatum"])})
     resolved = [
-        {**f, "status": "opgelost", "first_seen": seen_resolved.get(f.get("fingerprint"), a["peildatum"]),
-         "last_seen_run": a["run_id"], "last_seen": a["peildatum"]}
-        for f in gone
+        {**f, "status": "opgelost", "first_seen": seen_resolved.get(f.get("fingerprint"), r["peildatum"]),
+         "last_seen_run": r["run_id"], "last_seen": r["peildatum"]}
+        for r, f in gone
     ]
     n_persist = sum(1 for f in findings if f["status"] == "blijvend")
+    base_runs = base.runs()
     return {
         "tool": "dossiercheck",
         "version": __version__,
-        "run_a": _run_info(a),
+        "run_a": _run_info(a) if a is not None else (_run_info(base_runs[0]) if base_runs else None),
         "run_b": _run_info(b),
+        "compared_with": compared_with(base),
         "compared_organisations": comp.compared_organisations,
         "summary": {
             "nieuw": len(findings) - n_persist,
@@ -155,6 +164,10 @@ def render(d: dict, lang: str) -> list[str]:
     if not d["compared_organisations"] and (a["organisations"] or b["organisations"]):
         out.append(t["no_common"])
     out.append(t["orgs"].format(n=len(d["compared_organisations"])))
+    if len(d.get("compared_with") or []) > 1:
+        for c in d["compared_with"]:
+            out.append(t["per_run"].format(run=c["run_id"], p=_date(c["peildatum"]), n=len(c["organisations"]),
+                                           none=t["per_run_none"] if c["unattributed"] else ""))
     s = d["summary"]
     width = max(len(t[k]) for k in ("nieuw", "blijvend", "opgelost"))
     for k in ("nieuw", "blijvend", "opgelost"):
@@ -225,13 +238,14 @@ def diff_command(runs: tuple[str, ...], history_path: str | None, out_dir: str, 
             _fail(str(e))
         if len(refs) == 1:
             b = refs[0]
-            a = cmp.previous_run(all_runs, cmp.Position(b["peildatum"], b["run_id"], b["scope"]))
-            if a is None:
+            base = cmp.baseline(all_runs, cmp.Position(b["peildatum"], b["run_id"], b["scope"]))
+            if not base.runs():
                 click.echo(t["no_previous"].format(b=b["run_id"]))
                 return
+            d = diff_runs(conn, all_runs, None, b, base)
         else:
             a, b = refs
-        d = diff_runs(conn, all_runs, a, b)
+            d = diff_runs(conn, all_runs, a, b)
     finally:
         conn.close()
     for line in render(d, lang):

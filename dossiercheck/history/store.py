@@ -2,11 +2,12 @@
 
 Trust rules:
 
-- One transaction per run (``BEGIN IMMEDIATE`` … ``COMMIT``): a crash, SIGKILL or Ctrl-C while
-  recording leaves the database as it was before the run (SQLite rolls the half-written
-  transaction back on the next open), never half a run.
+- One transaction per run (``BEGIN IMMEDIATE`` … ``COMMIT``), kept open until the run's reports
+  are written: a crash, SIGKILL, error or Ctrl-C before that leaves the database as it was before
+  the run (SQLite rolls the half-written transaction back on the next open), never half a run.
 - Two runs at once: WAL journal mode (readers never block) and a busy timeout, and the write lock
-  is taken at the start of the transaction, so the second run waits for the first and then sees it.
+  is taken at the start of the transaction, so the second run waits (up to
+  :data:`BUSY_TIMEOUT_S`) for the first and then sees it.
   WAL needs a local disk; on a network share SQLite may refuse WAL and the default rollback
   journal is kept (still safe, just more blocking).
 - The schema version lives in ``PRAGMA user_version``. A database of an older version is migrated
@@ -47,7 +48,7 @@ from pathlib import Path
 from dossiercheck.config import ConfigError
 
 SCHEMA_VERSION = 2
-BUSY_TIMEOUT_S = 60.0
+BUSY_TIMEOUT_S = 300.0  # a run holds the write lock while it writes its reports
 
 
 class HistoryError(ConfigError):
@@ -146,8 +147,9 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
             first_run INTEGER NOT NULL
         ) WITHOUT ROWID;
         INSERT INTO fingerprints (fingerprint, first_seen, first_run)
-            SELECT f.fingerprint, MIN(r.peildatum), MIN(r.run_id) FROM findings f JOIN runs r ON r.run_id = f.run_id
+            SELECT f.fingerprint, MIN(r.peildatum), r.run_id FROM findings f JOIN runs r ON r.run_id = f.run_id
             WHERE f.fingerprint IS NOT NULL GROUP BY f.fingerprint;
+        -- (the bare r.run_id is taken from the row with the MIN peildatum: SQLite's documented rule)
         DROP INDEX IF EXISTS findings_by_fingerprint;
         INSERT INTO run_orgs (run_id, organisatie)
             SELECT DISTINCT run_id, organisatie FROM findings WHERE organisatie IS NOT NULL AND organisatie <> '';

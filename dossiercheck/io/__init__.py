@@ -41,7 +41,7 @@ def discover(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
     for raw in paths:
         p = Path(raw)
         if not p.exists():
-            raise InputError(f"{raw}: no such file or folder")
+            raise InputError("no_such_path", file=raw)
         if p.is_dir():
             for f in sorted(p.rglob("*")):
                 if f.is_file() and f.suffix.lower() in WORKBOOK_EXT | TEXT_EXT and not f.name.startswith(("~$", ".")):
@@ -49,7 +49,7 @@ def discover(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
         elif p.suffix.lower() in WORKBOOK_EXT | TEXT_EXT:
             out.append((p, p.name))
         else:
-            raise InputError(f"{raw}: not a supported file type (use .xlsx, .xlsm, .xls, .csv or .txt)")
+            raise InputError("unsupported_type", file=raw)
     return out
 
 
@@ -116,18 +116,19 @@ def _frame(
     grid: Grid, table: str, header_idx: int, mapping: dict[int, str], max_chars: int | None = None
 ) -> pd.DataFrame:
     body = grid.cells.iloc[header_idx + 1 :]
-    as_str = body.astype("string")
+    as_str = {pos: body[pos].astype("string") for pos in body.columns}
     keep = np.zeros(len(body), dtype=bool)
-    for pos in as_str.columns:  # per column, vectorised: a row is data when any cell is filled
-        keep |= (as_str[pos].str.strip().fillna("") != "").to_numpy()
+    for s in as_str.values():  # per column, vectorised: a row is data when any cell is filled
+        keep |= (s.str.strip().fillna("") != "").to_numpy()
     if grid.row_numbers is not None:  # CSV with quoted line breaks: the line each row starts on
         rows = np.asarray(grid.row_numbers[header_idx + 1 :])
     else:
         rows = np.arange(len(body)) + grid.first_row + header_idx + 1
-    data = {col: as_str[pos].to_numpy()[keep] for pos, col in mapping.items()}
-    frame = pd.DataFrame(data)
+    # filtered as Arrow strings (no Python objects per cell)
+    everything = bool(keep.all())
+    data = {col: (as_str[pos] if everything else as_str[pos][keep]).reset_index(drop=True) for pos, col in mapping.items()}
+    frame = pd.DataFrame(data, index=pd.RangeIndex(int(keep.sum())))
     for c in frame.columns:
-        frame[c] = frame[c].astype("string")
         if max_chars:  # limits.max_cell_chars: an over-long cell is cut, and the input says so
             long = (frame[c].str.len() > max_chars).fillna(False)
             if long.any():
@@ -142,6 +143,30 @@ def _frame(
     return frame
 
 
+def _header_notes(grid: Grid, table: str, header_idx: int, mapping: dict[int, str]) -> list[str]:
+    """What the header row leaves unread: a known column named twice (the first is read), and
+    values in columns without a header (e.g. a row with more fields than the header)."""
+    from dossiercheck.io.workbook import col_letters
+
+    notes = []
+    header = _norm_row(grid.cells.iloc[header_idx])
+    hm = _HEADER_MAPS[table]
+    for pos, h in enumerate(header):
+        col = hm.get(h)
+        if col and pos not in mapping:
+            first = next(p for p, c in mapping.items() if c == col)
+            notes.append(f"column {col} named twice (columns {col_letters(first + 1)} and {col_letters(pos + 1)}); "
+                         f"column {col_letters(first + 1)} is read, column {col_letters(pos + 1)} ignored")
+    body = grid.cells.iloc[header_idx + 1 :]
+    blank = [pos for pos, h in enumerate(header) if not h]
+    if blank and len(body):
+        filled = (body[blank].astype("string").apply(lambda c: c.str.strip().fillna("") != "")).any(axis=1)
+        n = int(filled.sum())
+        if n:
+            notes.append(f"{n} row(s) hold values in columns without a header; those values are ignored")
+    return notes
+
+
 def read_inputs(
     paths: Iterable[str | Path], limits: dict, progress: Callable[[str], None] | None = None
 ) -> ReadResult:
@@ -149,14 +174,17 @@ def read_inputs(
     parts: dict[str, list[pd.DataFrame]] = {}
     files = discover(paths)
     if not files:
-        raise InputError("no .xlsx, .xlsm, .xls, .csv or .txt file found in the given paths")
+        raise InputError("no_files")
     for path, shown in files:
         if progress:
             progress(shown)
-        if path.suffix.lower() in WORKBOOK_EXT:
-            grids = read_workbook(path, shown, limits)
-        else:
-            grids = [read_csv_grid(path, shown, limits, choose_delimiter)]
+        try:
+            if path.suffix.lower() in WORKBOOK_EXT:
+                grids = read_workbook(path, shown, limits)
+            else:
+                grids = [read_csv_grid(path, shown, limits, choose_delimiter)]
+        except OSError as e:  # permission denied, a folder named like a file, a disk error
+            raise InputError("unreadable_file", file=shown, detail=e.strerror or type(e).__name__) from None
         for g in grids:
             head = _head(g.cells)
             table, idx, mapping, how = find_header(head, g.name_hint)
@@ -182,6 +210,7 @@ def read_inputs(
             }
             if ignored:
                 info["ignored_columns"] = ignored[:50]
+            g.warnings.extend(_header_notes(g, table, idx, mapping))
             if missing:
                 info["missing_required"] = missing
             if g.warnings:

@@ -31,8 +31,179 @@ ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 CSV_DELIMITERS = (";", ",", "\t")
 
 
+# --- user-facing messages ---------------------------------------------------------------------
+# Every refusal is one line, Dutch by default and English with ``--lang en``: an InputError carries
+# a message key and its parameters, and is rendered in the user's language by the CLI.
+
+LIMIT_HINT = {
+    "nl": "verhoog limits.{limit_key} in de sectie [limits] van een --config-bestand",
+    "en": "raise limits.{limit_key} in the [limits] section of a --config file",
+}
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # files and paths
+    "no_such_path": {"nl": "bestand of map bestaat niet", "en": "no such file or folder"},
+    "unsupported_type": {
+        "nl": "geen ondersteund bestandstype (gebruik .xlsx, .xlsm, .xls, .csv of .txt)",
+        "en": "not a supported file type (use .xlsx, .xlsm, .xls, .csv or .txt)",
+    },
+    "no_files": {
+        "nl": "geen .xlsx-, .xlsm-, .xls-, .csv- of .txt-bestand gevonden in de opgegeven paden",
+        "en": "no .xlsx, .xlsm, .xls, .csv or .txt file found in the given paths",
+    },
+    "no_table": {
+        "nl": "geen herkenbare tabel gevonden (geen kopregel van een gekende tabel in: {names})",
+        "en": "no recognisable table found (no header row of a known table in: {names})",
+    },
+    "unreadable_file": {"nl": "bestand kan niet gelezen worden ({detail})", "en": "file cannot be read ({detail})"},
+    "empty_file": {"nl": "bestand is leeg", "en": "file is empty"},
+    "file_too_big": {
+        "nl": "bestand is {size} MB, groter dan de limiet van {limit} MB; {hint}",
+        "en": "file is {size} MB, over the limit of {limit} MB; {hint}",
+    },
+    # what a file really is
+    "password": {
+        "nl": "werkmap is beveiligd met een wachtwoord; bewaar ze zonder wachtwoord en probeer opnieuw",
+        "en": "workbook is password-protected; save it without a password and try again",
+    },
+    "html_as_workbook": {
+        "nl": "geen Excel-werkmap maar een HTML-pagina met de naam van een werkmap; open ze in Excel en bewaar als .xlsx",
+        "en": "not an Excel workbook but an HTML page saved under a workbook name; open it in Excel and save it as .xlsx",
+    },
+    "xml2003_as_workbook": {
+        "nl": "geen Excel-werkmap maar een Excel 2003 XML-bestand; open het in Excel en bewaar als .xlsx",
+        "en": "not an Excel workbook but an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx",
+    },
+    "text_as_workbook": {
+        "nl": "geen Excel-werkmap maar een tekstbestand; is het een CSV-export, hernoem het dan naar .csv",
+        "en": "not an Excel workbook but a text file; if it is a CSV export, rename it to .csv",
+    },
+    "not_a_workbook": {
+        "nl": "geen geldige Excel-werkmap (beschadigd, afgebroken of een ander bestandstype)",
+        "en": "not a valid Excel workbook (corrupt, truncated or another file type)",
+    },
+    "ods_as_workbook": {
+        "nl": "geen Excel-werkmap maar een OpenDocument-bestand; bewaar het als .xlsx",
+        "en": "not an Excel workbook but an OpenDocument file; save it as .xlsx",
+    },
+    "zip_of_other": {
+        "nl": "geen Excel-werkmap maar een zip-archief met andere bestanden",
+        "en": "not an Excel workbook but a zip archive of other files",
+    },
+    "xlsb": {
+        "nl": "binaire werkmappen (.xlsb) worden niet ondersteund; bewaar als .xlsx",
+        "en": "binary workbooks (.xlsb) are not supported; save it as .xlsx",
+    },
+    "corrupt_xlsx": {
+        "nl": "geen geldige xlsx-werkmap (beschadigd of afgebroken: {detail})",
+        "en": "not a valid xlsx workbook (corrupt or truncated: {detail})",
+    },
+    "corrupt_xls": {
+        "nl": "geen geldige .xls-werkmap (beschadigd of afgebroken)",
+        "en": "not a valid .xls workbook (corrupt or truncated)",
+    },
+    "ole_not_excel": {
+        "nl": "geen Excel-werkmap (een OLE-bestand zonder werkmap, bv. een Word-document)",
+        "en": "not an Excel workbook (an OLE file without a Workbook stream, e.g. a Word document)",
+    },
+    "workbook_unreadable": {
+        "nl": "werkmap kan niet gelezen worden ({detail})",
+        "en": "workbook cannot be read ({detail})",
+    },
+    "sheet_unreadable": {"nl": "blad kan niet gelezen worden ({detail})", "en": "sheet cannot be read ({detail})"},
+    # hostile workbooks, refused before expansion
+    "xml_entities": {
+        "nl": "onderdeel {part} declareert XML-entiteiten (mogelijke entity-expansion-aanval); geweigerd",
+        "en": "part {part} declares XML entities (possible entity-expansion attack); refused",
+    },
+    "not_utf8_xml": {
+        "nl": "onderdeel {part} is geen UTF-8-XML (gemanipuleerde werkmap?); geweigerd",
+        "en": "part {part} is not UTF-8 XML (crafted workbook?); refused",
+    },
+    "xml_unverifiable": {
+        "nl": "onderdeel {part} gebruikt XML die deze controle niet kan nagaan; bewaar de werkmap opnieuw in Excel",
+        "en": "part {part} uses XML this checker cannot verify; re-save it in Excel",
+    },
+    "bad_row_ref": {
+        "nl": "rijnummer buiten de grenzen van Excel of misvormd (beschadigde of gemanipuleerde werkmap)",
+        "en": "row number beyond Excel's limits or malformed (corrupt or crafted workbook)",
+    },
+    "bad_cell_ref": {
+        "nl": "celverwijzing buiten de grenzen van Excel of misvormd (beschadigde of gemanipuleerde werkmap)",
+        "en": "cell reference beyond Excel's limits or malformed (corrupt or crafted workbook)",
+    },
+    "beyond_excel": {
+        "nl": "cel voorbij de laatste rij of kolom van Excel (beschadigde of gemanipuleerde werkmap)",
+        "en": "cell beyond Excel's last row or column (corrupt or crafted workbook)",
+    },
+    "expands_too_much": {
+        "nl": "werkmap wordt uitgepakt {size} MB groot, meer dan de limiet van {limit} MB; {hint}",
+        "en": "workbook expands to {size} MB, over the limit of {limit} MB; {hint}",
+    },
+    "expands_over": {
+        "nl": "werkmap wordt uitgepakt groter dan {limit} MB; {hint}",
+        "en": "workbook expands to over {limit} MB; {hint}",
+    },
+    "zip_bomb": {
+        "nl": "onderdeel {part} wordt {ratio}:1 uitgepakt tot {size} MB (een zipbom?); geweigerd",
+        "en": "part {part} expands {ratio}:1 to {size} MB (a zip bomb?); refused",
+    },
+    "too_many_columns": {
+        "nl": "blad gebruikt {cols} kolommen (tot kolom {letter}), meer dan de limiet van {limit}; {hint}",
+        "en": "sheet uses {cols} columns (up to column {letter}), over the limit of {limit}; {hint}",
+    },
+    "too_many_cells": {
+        "nl": "blad beslaat {rows} rijen x {cols} kolommen, meer dan de limiet van {limit} cellen; {hint}",
+        "en": "sheet spans {rows} rows x {cols} columns, over the limit of {limit} cells; {hint}",
+    },
+    # CSV
+    "workbook_as_csv": {
+        "nl": "dit is een Excel-werkmap, geen CSV-bestand; hernoem het naar .xlsx",
+        "en": "this is an Excel workbook, not a CSV file; rename it to .xlsx",
+    },
+    "binary_text": {"nl": "geen tekstbestand (binaire inhoud)", "en": "not a text file (binary content)"},
+    "csv_columns": {
+        "nl": "{cols} kolommen, meer dan de limiet van {limit}; {hint}",
+        "en": "{cols} columns, over the limit of {limit}; {hint}",
+    },
+    "csv_unreadable": {
+        "nl": "kan niet als CSV gelezen worden ({detail})",
+        "en": "cannot be read as CSV ({detail})",
+    },
+}
+
+
+def _flat(value: object) -> str:
+    """A parameter as one line (a file name may hold a line break)."""
+    return " ".join(str(value).split()) if isinstance(value, str) else str(value)
+
+
 class InputError(Exception):
-    """Bad input: the run cannot be done. The message is one line for the user."""
+    """Bad input: the run cannot be done. One line for the user, in Dutch (``str(e)``) or in
+    English (``e.render("en")``): a message key of :data:`MESSAGES` and its parameters. ``file``,
+    ``sheet`` and ``limit_key`` parameters become the ``file [sheet]:`` prefix and the hint saying
+    which limit to raise."""
+
+    def __init__(self, key: str, /, **params: object):
+        if key not in MESSAGES:
+            raise KeyError(f"unknown input message {key!r}")
+        self.key = key
+        self.params = params
+        super().__init__(key)
+
+    def render(self, lang: str = "nl") -> str:
+        lang = lang if lang in ("nl", "en") else "nl"
+        params = {k: _flat(v) for k, v in self.params.items()}
+        if "limit_key" in params:
+            params["hint"] = LIMIT_HINT[lang].format(limit_key=params["limit_key"])
+        text = MESSAGES[self.key][lang].format_map(params)
+        where = params.get("file")
+        if where and params.get("sheet"):
+            where += f" [{params['sheet']}]"
+        return f"{where}: {text}" if where else text
+
+    def __str__(self) -> str:
+        return self.render("nl")
 
 
 @dataclass
@@ -48,15 +219,14 @@ class Grid:
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1_048_576:.0f} MB"
+    return f"{n / 1_048_576:.0f}"
 
 
-def check_size(path: Path, limits: dict) -> None:
+def check_size(path: Path, limits: dict, shown: str | None = None) -> None:
     size = path.stat().st_size
     if size > limits["max_file_mb"] * 1_048_576:
-        raise InputError(
-            f"{path}: file is {_mb(size)}, over the limit of {limits['max_file_mb']} MB (raise limits.max_file_mb)"
-        )
+        raise InputError("file_too_big", file=shown or path, size=_mb(size), limit=limits["max_file_mb"],
+                         limit_key="max_file_mb")
 
 
 # --- xlsx structure -------------------------------------------------------------------------
@@ -79,7 +249,7 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> part path inside the zip."""
     wb = zf.read("xl/workbook.xml")
     if b"<!DOCTYPE" in wb[:4096] or b"<!ENTITY" in wb:
-        raise InputError("workbook XML declares entities (possible entity-expansion attack); refused")
+        raise InputError("xml_entities", part="xl/workbook.xml")
     rels = zf.read("xl/_rels/workbook.xml.rels")
     targets = {m[1]: m[2] for m in _REL_RE.finditer(rels)}
     targets.update({m[2]: m[1] for m in _REL_RE2.finditer(rels)})
@@ -133,10 +303,6 @@ def col_letters(n: int) -> str:
         n, r = divmod(n - 1, 26)
         s = chr(65 + r) + s
     return s
-
-
-def _limit_hint(key: str) -> str:
-    return f"raise limits.{key} in the [limits] section of a --config file"
 
 
 @dataclass
@@ -270,7 +436,7 @@ def _scan_sheet_fast(seg: bytes, prefix: bytes, ext: SheetExtent) -> bool:
     if len(row_pos):
         cols, rows, bad = _parse_refs(a, row_pos + len(rname) + 5)
         if bad or cols.any():
-            raise InputError("row number beyond Excel's limits or malformed (corrupt or crafted workbook)")
+            raise InputError("bad_row_ref")
         ext.rows = max(ext.rows, int(rows.max()))
         ext._row_no = int(rows[-1])
         ext._rless_in_row = 0
@@ -278,7 +444,7 @@ def _scan_sheet_fast(seg: bytes, prefix: bytes, ext: SheetExtent) -> bool:
         v = cell_pos + len(cname) + 5
         cols, rows, bad = _parse_refs(a, v)
         if bad:
-            raise InputError("cell reference beyond Excel's limits or malformed (corrupt or crafted workbook)")
+            raise InputError("bad_cell_ref")
         gt = np.flatnonzero(a[: len(seg)] == 62)
         gi = np.searchsorted(gt, v)
         closed = gi < len(gt)
@@ -340,7 +506,7 @@ def _scan_sheet_segment(seg: bytes, prefix: bytes, ext: SheetExtent) -> bool:
         if sel.any():
             cols, rr, rbad = _parse_refs(a, v[sel])
             if rbad or cols.any():
-                raise InputError("row number beyond Excel's limits or malformed (corrupt or crafted workbook)")
+                raise InputError("bad_row_ref")
             explicit[t[sel]] = rr
         ex = explicit[is_row]
         k = np.arange(len(row_pos))
@@ -356,7 +522,7 @@ def _scan_sheet_segment(seg: bytes, prefix: bytes, ext: SheetExtent) -> bool:
     if len(cv):
         ref_cols, ref_rows, rbad = _parse_refs(a, cv)
         if rbad:
-            raise InputError("cell reference beyond Excel's limits or malformed (corrupt or crafted workbook)")
+            raise InputError("bad_cell_ref")
         valued = a[np.maximum(ends[ct] - 1, 0)] != 47  # not self-closing ('/>')
         if valued.any():
             ext.cols = max(ext.cols, int(ref_cols[valued].max()))
@@ -393,17 +559,14 @@ def _scan_sheet_segment(seg: bytes, prefix: bytes, ext: SheetExtent) -> bool:
 def _refuse_extent(shown: str, sheet: str, ext: SheetExtent, limits: dict) -> None:
     cols = ext.width
     if cols > limits["max_columns"]:
-        raise InputError(
-            f"{shown} [{sheet}]: sheet uses {cols} columns (up to column {col_letters(min(cols, EXCEL_MAX_COLS))}), "
-            f"over the limit of {limits['max_columns']}; {_limit_hint('max_columns')}"
-        )
+        raise InputError("too_many_columns", file=shown, sheet=sheet, cols=cols,
+                         letter=col_letters(min(cols, EXCEL_MAX_COLS)), limit=limits["max_columns"],
+                         limit_key="max_columns")
     if ext.rows > EXCEL_MAX_ROWS or cols > EXCEL_MAX_COLS:
-        raise InputError(f"{shown} [{sheet}]: cell beyond Excel's last row or column (corrupt or crafted workbook)")
+        raise InputError("beyond_excel", file=shown, sheet=sheet)
     if ext.rows * cols > limits["max_cells"] or ext.cells > limits["max_cells"]:
-        raise InputError(
-            f"{shown} [{sheet}]: sheet spans {ext.rows} rows x {cols} columns, over the limit of "
-            f"{limits['max_cells']} cells; {_limit_hint('max_cells')}"
-        )
+        raise InputError("too_many_cells", file=shown, sheet=sheet, rows=ext.rows, cols=cols,
+                         limit=limits["max_cells"], limit_key="max_cells")
 
 
 def scan_xlsx(path: Path, shown: str, zf: zipfile.ZipFile, limits: dict) -> dict[str, SheetExtent]:
@@ -412,22 +575,17 @@ def scan_xlsx(path: Path, shown: str, zf: zipfile.ZipFile, limits: dict) -> dict
     budget = limits["max_uncompressed_mb"] * 1_048_576
     declared = sum(i.file_size for i in infos)
     if declared > budget:
-        raise InputError(
-            f"{shown}: workbook expands to {_mb(declared)}, over the limit of {limits['max_uncompressed_mb']} MB; "
-            f"{_limit_hint('max_uncompressed_mb')}"
-        )
+        raise InputError("expands_too_much", file=shown, size=_mb(declared), limit=limits["max_uncompressed_mb"],
+                         limit_key="max_uncompressed_mb")
     for i in infos:  # deflate tops out near 1000:1; real sheet XML compresses 5-50:1
         if i.file_size > 50 << 20 and i.file_size > 300 * max(i.compress_size, 1):
-            raise InputError(
-                f"{shown}: part {i.filename} expands {i.file_size // max(i.compress_size, 1)}:1 to {_mb(i.file_size)} "
-                "(a zip bomb?); refused"
-            )
+            raise InputError("zip_bomb", file=shown, part=i.filename, ratio=i.file_size // max(i.compress_size, 1),
+                             size=_mb(i.file_size))
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-        what = "an OpenDocument file" if "content.xml" in names else "a zip archive of other files"
-        raise InputError(f"{shown}: not an Excel workbook but {what}")
+        raise InputError("ods_as_workbook" if "content.xml" in names else "zip_of_other", file=shown)
     if "xl/workbook.bin" in names:
-        raise InputError(f"{shown}: binary workbooks (.xlsb) are not supported; save it as .xlsx")
+        raise InputError("xlsb", file=shown)
     extents: dict[str, SheetExtent] = {}
     seen = 0
     for info in infos:
@@ -440,17 +598,14 @@ def scan_xlsx(path: Path, shown: str, zf: zipfile.ZipFile, limits: dict) -> dict
         for seg in _xml_segments(zf, info):
             seen += len(seg)
             if seen > budget:
-                raise InputError(
-                    f"{shown}: workbook expands to over {limits['max_uncompressed_mb']} MB; {_limit_hint('max_uncompressed_mb')}"
-                )
+                raise InputError("expands_over", file=shown, limit=limits["max_uncompressed_mb"],
+                                 limit_key="max_uncompressed_mb")
             if start:
                 start = False
                 if seg[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in seg[:4]:
-                    raise InputError(f"{shown}: part {info.filename} is not UTF-8 XML (crafted workbook?); refused")
+                    raise InputError("not_utf8_xml", file=shown, part=info.filename)
             if b"<!DOCTYPE" in seg or b"<!ENTITY" in seg:
-                raise InputError(
-                    f"{shown}: part {info.filename} declares XML entities (possible entity-expansion attack); refused"
-                )
+                raise InputError("xml_entities", file=shown, part=info.filename)
             if ext is None:
                 m = _SHEETDATA.search(seg)
                 if m is None:
@@ -459,8 +614,12 @@ def scan_xlsx(path: Path, shown: str, zf: zipfile.ZipFile, limits: dict) -> dict
                 ext = SheetExtent()
                 extents[info.filename] = ext
                 seg = seg[m.start():]
-            if not _scan_sheet_fast(seg, prefix, ext) and not _scan_sheet_segment(seg, prefix, ext):
-                raise InputError(f"{shown}: part {info.filename} uses XML this checker cannot verify; re-save it in Excel")
+            try:
+                if not _scan_sheet_fast(seg, prefix, ext) and not _scan_sheet_segment(seg, prefix, ext):
+                    raise InputError("xml_unverifiable", file=shown, part=info.filename)
+            except InputError as e:
+                e.params.setdefault("file", shown)
+                raise
             if ext.cells > limits["max_cells"]:
                 break
     return extents
@@ -543,9 +702,9 @@ def scan_xls(path: Path, shown: str, limits: dict) -> dict[str, SheetExtent]:
     try:
         stream = _ole_stream(path.read_bytes(), ("workbook", "book"))
     except (ValueError, struct.error):
-        raise InputError(f"{shown}: not a valid .xls workbook (corrupt or truncated)") from None
+        raise InputError("corrupt_xls", file=shown) from None
     if stream is None:
-        raise InputError(f"{shown}: not an Excel workbook (an OLE file without a Workbook stream, e.g. a Word document)")
+        raise InputError("ole_not_excel", file=shown)
     names: dict[int, str] = {}
     extents: dict[str, SheetExtent] = {}
     ext: SheetExtent | None = None
@@ -606,70 +765,80 @@ def _one_line(e: BaseException) -> str:
 
 
 def _describe_text(path: Path) -> str:
-    """What a text file named like a workbook most likely is, and what to do."""
+    """The message key saying what a text file named like a workbook most likely is."""
     with path.open("rb") as fh:
         head = fh.read(4096).lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")) or b"<table" in head:
-        return "an HTML page saved under a workbook name; open it in Excel and save it as .xlsx"
+        return "html_as_workbook"
     if head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head:
-        return "an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx"
-    return "a text file; if it is a CSV export, rename it to .csv"
+        return "xml2003_as_workbook"
+    return "text_as_workbook"
 
 
 def read_workbook(path: Path, shown: str, limits: dict) -> list[Grid]:
     import fastexcel
 
-    check_size(path, limits)
+    check_size(path, limits, shown)
     if path.stat().st_size == 0:
-        raise InputError(f"{shown}: file is empty")
+        raise InputError("empty_file", file=shown)
     kind = sniff_binary(path)
     suffix = path.suffix.lower()
     if kind == "ole-encrypted":
-        raise InputError(f"{shown}: workbook is password-protected; save it without a password and try again")
+        raise InputError("password", file=shown)
     if kind == "text":
-        raise InputError(f"{shown}: not an Excel workbook but {_describe_text(path)}")
+        raise InputError(_describe_text(path), file=shown)
     if kind not in ("zip", "ole"):
-        raise InputError(f"{shown}: not a valid Excel workbook (corrupt, truncated or another file type)")
+        raise InputError("not_a_workbook", file=shown)
     # A workbook whose name says the other format (an .xlsx saved as .xls): read it by content.
     by_content = (kind == "zip") != (suffix in (".xlsx", ".xlsm"))
     offsets: dict[str, int | None] = {}
+    skip: set[str] = set()
+    notes: list[str] = []
     if kind == "zip":
         try:
             with zipfile.ZipFile(path) as zf:
                 extents = scan_xlsx(path, shown, zf, limits)
                 parts = _sheet_parts(zf)
+                macros = any(n.lower().endswith("vbaproject.bin") for n in zf.namelist())
         except (zipfile.BadZipFile, KeyError, zlib.error, EOFError, NotImplementedError, OSError, ValueError) as e:
-            raise InputError(f"{shown}: not a valid xlsx workbook (corrupt or truncated: {_one_line(e)})") from None
+            raise InputError("corrupt_xlsx", file=shown, detail=_one_line(e)) from None
         for part, ext in extents.items():
             sheet = next((n for n, pt in parts.items() if pt == part), part)
             _refuse_extent(shown, sheet, ext, limits)
         offsets = {name: extents[pt].first_row if pt in extents else None for name, pt in parts.items()}
+        # chart, dialog and macro sheets hold no cells (calamine prints a warning for them): listed, not read
+        skip = {name for name, pt in parts.items() if re.search(r"(?:chart|dialog|macro)sheets/", pt)}
+        if macros:
+            notes.append("macros (VBA) present; they are not run")
     elif kind == "ole":
         offsets = {name: e.first_row for name, e in scan_xls(path, shown, limits).items()}
     try:
         reader = fastexcel.read_excel(path.read_bytes() if by_content else str(path))
         names = list(reader.sheet_names)
     except Exception as e:  # fastexcel raises its own error types for corrupt files
-        raise InputError(f"{shown}: workbook cannot be read ({type(e).__name__}: {_one_line(e)})") from None
+        raise InputError("workbook_unreadable", file=shown, detail=f"{type(e).__name__}: {_one_line(e)}") from None
     grids = []
     for name in names:
+        if name in skip:
+            grids.append(Grid(shown, name, pd.DataFrame(), 1, name, list(notes)))
+            continue
         try:
             sheet = reader.load_sheet(name, header_row=None, dtypes="string")
             if sheet.width > limits["max_columns"] or sheet.width * max(sheet.height, 1) > limits["max_cells"]:
-                raise InputError(
-                    f"{shown} [{name}]: sheet has {sheet.height} rows x {sheet.width} columns, over the limits "
-                    f"({limits['max_columns']} columns, {limits['max_cells']} cells); "
-                    f"{_limit_hint('max_columns')} or limits.max_cells"
-                )
+                if sheet.width > limits["max_columns"]:
+                    raise InputError("too_many_columns", file=shown, sheet=name, cols=sheet.width,
+                                     letter=col_letters(min(sheet.width, EXCEL_MAX_COLS)),
+                                     limit=limits["max_columns"], limit_key="max_columns")
+                raise InputError("too_many_cells", file=shown, sheet=name, rows=sheet.height, cols=sheet.width,
+                                 limit=limits["max_cells"], limit_key="max_cells")
             cells = sheet.to_pandas()
         except InputError:
             raise
         except Exception as e:
-            raise InputError(f"{shown} [{name}]: sheet cannot be read ({_one_line(e)})") from None
+            raise InputError("sheet_unreadable", file=shown, sheet=name, detail=_one_line(e)) from None
         cells.columns = range(cells.shape[1])
         first = offsets.get(name)
-        hint = name if len(names) > 1 else name
-        grids.append(Grid(shown, name, cells, first or 1, hint, []))
+        grids.append(Grid(shown, name, cells, first or 1, name, list(notes)))
     if len(grids) == 1:
         grids[0].name_hint = grids[0].sheet or path.stem
     return grids
@@ -704,23 +873,27 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "cp1252"
 
 
+_HEAD_LINE_CHARS = 100_000  # under the csv module's field limit (131,072): a 1 MB cell is not a header
+
+
 def split_head(text: str, delimiter: str, n: int = 20) -> list[list[str]]:
-    head_lines = text[: 1 << 18].splitlines()[: n + 5]  # never split a whole large file
+    # never split a whole large file; a very long line is cut (only header candidates are looked at)
+    head_lines = [line[:_HEAD_LINE_CHARS] for line in text[: 1 << 18].splitlines()[: n + 5]]
     return [row for row in csv.reader(head_lines, delimiter=delimiter)][:n]
 
 
 def read_csv_grid(path: Path, shown: str, limits: dict, choose_delimiter) -> Grid:
     """Read a CSV/TXT file; ``choose_delimiter(heads)`` picks among sniffed candidates."""
-    check_size(path, limits)
+    check_size(path, limits, shown)
     data = path.read_bytes()
     if not data.strip():
-        raise InputError(f"{shown}: file is empty")
+        raise InputError("empty_file", file=shown)
     kind = sniff_binary(path)
     if kind in ("zip", "ole", "ole-encrypted"):
-        raise InputError(f"{shown}: this is an Excel workbook, not a CSV file; rename it to .xlsx")
+        raise InputError("workbook_as_csv", file=shown)
     text, encoding = decode_text(data)
     if "\x00" in text:
-        raise InputError(f"{shown}: not a text file (binary content)")
+        raise InputError("binary_text", file=shown)
     heads = {d: split_head(text, d) for d in CSV_DELIMITERS}
     delimiter = choose_delimiter(heads)
     warnings: list[str] = []
@@ -732,29 +905,39 @@ def read_csv_grid(path: Path, shown: str, limits: dict, choose_delimiter) -> Gri
 
     width = max((len(r) for r in heads[delimiter]), default=1)
     if width > limits["max_columns"]:
-        raise InputError(
-            f"{shown}: {width} columns, over the limit of {limits['max_columns']}; {_limit_hint('max_columns')}"
-        )
+        raise InputError("csv_columns", file=shown, cols=width, limit=limits["max_columns"], limit_key="max_columns")
     common = dict(sep=delimiter, header=None, dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False)
     try:
         try:
             cells = pd.read_csv(io.StringIO(text), engine="c", quotechar='"', **common)
         except pd.errors.ParserError:  # a row with more fields than the first rows: keep it, cut the extra
-            cells = pd.read_csv(
-                io.StringIO(text), names=list(range(width)), engine="python", on_bad_lines=on_bad, **common
-            )
+            limit = csv.field_size_limit()
+            csv.field_size_limit(max(limit, len(text) + 1))  # the python engine uses csv: a 1 MB cell is fine
+            try:
+                cells = pd.read_csv(
+                    io.StringIO(text), names=list(range(width)), engine="python", on_bad_lines=on_bad, **common
+                )
+            finally:
+                csv.field_size_limit(limit)
     except pd.errors.EmptyDataError:
-        raise InputError(f"{shown}: file is empty") from None
+        raise InputError("empty_file", file=shown) from None
     except (pd.errors.ParserError, ValueError, csv.Error) as e:
-        raise InputError(f"{shown}: cannot be read as CSV ({_one_line(e)})") from None
+        raise InputError("csv_unreadable", file=shown, detail=_one_line(e)) from None
     if bad_lines:
         warnings.append(f"{len(bad_lines)} row(s) had more fields than the header; extra fields ignored")
     if cells.shape[1] > limits["max_columns"]:
-        raise InputError(
-            f"{shown}: {cells.shape[1]} columns, over the limit of {limits['max_columns']}; {_limit_hint('max_columns')}"
-        )
+        raise InputError("csv_columns", file=shown, cols=cells.shape[1], limit=limits["max_columns"],
+                         limit_key="max_columns")
     cells.columns = range(cells.shape[1])
     cells = cells.astype("string")
+    if cells.shape[1] > 1 and len(cells):  # a delimiter that changes mid-file: say so beside the findings
+        rest_empty = (cells.iloc[:, 1:].fillna("") == "").all(axis=1)
+        for other in CSV_DELIMITERS:
+            if other == delimiter:
+                continue
+            odd = int((rest_empty & cells[0].str.contains(other, regex=False).fillna(False)).sum())
+            if odd:
+                warnings.append(f"{odd} row(s) hold one field containing {other!r}: another delimiter than {delimiter!r}?")
     row_numbers = None
     if '"' in text and ("\n" in text or "\r" in text):
         # A quoted field may span lines: each row starts on 1 + (rows before) + (their inner breaks).

@@ -16,7 +16,7 @@ VALUE_W = 64
 ROW_H = 22
 BAR_H = 14
 TOP = 6
-MAX_LABEL = 32
+CHAR_W = 6.6  # average width of a 12px label character, in viewBox units
 
 
 @dataclass
@@ -35,7 +35,7 @@ class Bar:
     total: int
     total_x: float
     segments: list[Segment] = field(default_factory=list)
-    other: bool = False
+    other: bool = False  # the "n other ..." line: a total without a bar
 
 
 @dataclass
@@ -47,27 +47,32 @@ class BarChart:
     bar_h: int = BAR_H
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
+def _short(label: str, max_chars: int) -> str:
+    return label if len(label) <= max_chars else label[: max_chars - 1].rstrip() + "…"
 
 
-def bar_chart(items: list[tuple[str, dict[str, int]]], other_label: str, max_bars: int = 20) -> BarChart:
-    """Horizontal stacked bars, largest first; items past ``max_bars`` summed in one last bar,
-    so the chart always covers every finding. ``other_label`` has a ``{n}`` placeholder."""
+def bar_chart(
+    items: list[tuple[str, dict[str, int]]],
+    other_label: str,
+    max_bars: int = 20,
+    width: int = WIDTH,
+    label_w: int = LABEL_W,
+) -> BarChart:
+    """Horizontal stacked bars, largest first. Items past ``max_bars`` are summed in one last
+    line, drawn as text without a bar (a bar summing dozens of items would dwarf the others
+    and read as one big problem), so the chart still covers every finding. ``other_label`` has
+    an ``{n}`` placeholder (the number of items summed)."""
     items = sorted(items, key=lambda it: -sum(it[1].get(s, 0) for s in SEVERITIES))
+    rest: list = []
     if len(items) > max_bars:
-        rest = items[max_bars - 1 :]
-        summed = {s: sum(c.get(s, 0) for _, c in rest) for s in SEVERITIES}
-        items = items[: max_bars - 1] + [(other_label.format(n=len(rest)), summed)]
-        last_other = True
-    else:
-        last_other = False
+        items, rest = items[: max_bars - 1], items[max_bars - 1 :]
     biggest = max((sum(c.get(s, 0) for s in SEVERITIES) for _, c in items), default=0) or 1
-    span = WIDTH - LABEL_W - VALUE_W
+    span = width - label_w - VALUE_W
+    max_chars = int((label_w - 12) / CHAR_W)
     bars = []
     for i, (label, counts) in enumerate(items):
         y = TOP + i * ROW_H
-        x = float(LABEL_W)
+        x = float(label_w)
         segs = []
         for s in SEVERITIES:
             n = counts.get(s, 0)
@@ -76,10 +81,12 @@ def bar_chart(items: list[tuple[str, dict[str, int]]], other_label: str, max_bar
                 segs.append(Segment(s, round(x, 1), round(w, 1), n))
                 x += w
         total = sum(counts.get(s, 0) for s in SEVERITIES)
-        bars.append(
-            Bar(_short(label), label, y, total, round(x + 5, 1), segs, other=last_other and i == len(items) - 1)
-        )
-    return BarChart(WIDTH, TOP * 2 + max(len(bars), 1) * ROW_H, LABEL_W, bars)
+        bars.append(Bar(_short(label, max_chars), label, y, total, round(x + 5, 1), segs))
+    if rest:
+        total = sum(c.get(s, 0) for _, c in rest for s in SEVERITIES)
+        label = other_label.format(n=len(rest))
+        bars.append(Bar(label, label, TOP + len(bars) * ROW_H, total, float(label_w + 5), [], other=True))
+    return BarChart(width, TOP * 2 + max(len(bars), 1) * ROW_H, label_w, bars)
 
 
 @dataclass

@@ -26,6 +26,10 @@ from dossiercheck.reports import viewmodel as vm
 
 TEMPLATES = Path(__file__).parent / "templates"
 SCRIPT_TEMPLATE = "report.js.j2"
+# Above this many finding rows the "what to do" texts are not repeated in every row: they travel
+# once per rule in the page's data block and the page script fills them in (a 20,000-row page
+# would otherwise carry the same hints 20,000 times: a third of its size and load time).
+INLINE_HINTS_MAX = 2000
 
 
 @lru_cache(maxsize=1)
@@ -126,10 +130,20 @@ def build_context(payload: dict, lang: str = "nl", max_rows: int = 20000, title:
     rule_options += [(c, rules[c].title, by_rule[c]) for c in extra]
     rule_chart = charts.bar_chart(
         [(f"{code} {title}", rule_sev[code]) for code, title, _ in rule_options],
-        T["chart_other"],
+        T["chart_other_rules"],
         max_bars=25,
+        width=1000,
+        label_w=520,
     )
-    org_chart = charts.bar_chart([(org_labels[o], by_org[o]) for o in orgs], T["chart_other"], max_bars=20)
+    org_chart = charts.bar_chart([(org_labels[o], by_org[o]) for o in orgs], T["chart_other_orgs"], max_bars=20)
+    inline_hints = len(shown) <= INLINE_HINTS_MAX
+    hints = {}
+    if not inline_hints:
+        for g in groups:
+            for c in g.clients:
+                for f in c.findings:
+                    if f.rule not in hints:
+                        hints[f.rule] = [f.hint, f.source]
 
     hist = vm.history(payload, lang, rules, mask)
     statuses = sorted({f.get("status") for f in findings if f.get("status")}, key=lambda s: (s != "nieuw", s))
@@ -144,7 +158,8 @@ def build_context(payload: dict, lang: str = "nl", max_rows: int = 20000, title:
         "peildatum": payload.get("peildatum") or "",
         "peildatum_text": i18n.fmt_date(payload.get("peildatum"), lang),
         "csp_script": script_hash(),
-        "js_text": {k: T[k] for k in i18n.JS_KEYS} | {"lang": lang},
+        "js_text": {k: T[k] for k in i18n.JS_KEYS} | {"lang": lang, "hints": hints},
+        "inline_hints": inline_hints,
         "sev_total": sev_total,
         "total": len(findings),
         "rows_read": summary.get("rows_read"),
@@ -165,7 +180,20 @@ def build_context(payload: dict, lang: str = "nl", max_rows: int = 20000, title:
         "rule_chart": rule_chart,
         "org_chart": org_chart,
         "trend_chart": charts.trend_chart(hist["trend"]),
+        "compared": _compared(payload, lang),
     }
+
+
+def _compared(payload: dict, lang: str) -> str | None:
+    """One sentence on what the statuses were compared with (None without history)."""
+    h = payload.get("history")
+    if not isinstance(h, dict) or "previous_run" not in h:
+        return None
+    T = i18n.text(lang)
+    prev = h.get("previous_run")
+    if not prev:
+        return T["history_first"]
+    return T["history_compared"].format(date=i18n.fmt_date(prev.get("peildatum"), lang))
 
 
 def _globals(lang: str) -> dict:

@@ -90,8 +90,10 @@ def org_payload(payload: dict, org: str | None, findings: list[dict], resolved: 
     return sub
 
 
-def write_split(payload: dict, out_dir: Path, lang: str = "nl", max_rows: int = 20000) -> list[Path]:
-    """Write one HTML and one xlsx report per organisation plus ``index.html``; return the paths."""
+def write_split(payload: dict, out_dir: Path, lang: str = "nl", max_rows: int = 20000,
+                formats: tuple[str, ...] | list[str] = ("html", "xlsx")) -> list[Path]:
+    """Write one HTML and/or xlsx report (``formats``) per organisation plus ``index.html``;
+    return the paths."""
     from dossiercheck.reports.payload import atomic_write_bytes
 
     out_dir = Path(out_dir)
@@ -119,11 +121,16 @@ def write_split(payload: dict, out_dir: Path, lang: str = "nl", max_rows: int = 
         label = vm.org_label(mask(org), lang)
         html_path, xlsx_path = out_dir / f"{stem}.html", out_dir / f"{stem}.xlsx"
         title = T["doc_title_org"].format(org=label)
-        atomic_write_bytes(html_path, render_html(sub, lang, max_rows, title=title).encode("utf-8"))
-        write_xlsx(sub, xlsx_path, lang, title=title)
-        written += [html_path, xlsx_path]
-        entries.append({"label": label, "html": html_path.name, "xlsx": xlsx_path.name,
-                        "counts": vm.severity_counts(fs), "total": len(fs)})
+        entry = {"label": label, "html": None, "xlsx": None, "counts": vm.severity_counts(fs), "total": len(fs)}
+        if "html" in formats:
+            atomic_write_bytes(html_path, render_html(sub, lang, max_rows, title=title).encode("utf-8"))
+            written.append(html_path)
+            entry["html"] = html_path.name
+        if "xlsx" in formats:
+            write_xlsx(sub, xlsx_path, lang, title=title)
+            written.append(xlsx_path)
+            entry["xlsx"] = xlsx_path.name
+        entries.append(entry)
 
     index = out_dir / f"{INDEX}.html"
     page = environment().get_template("index.html.j2").render(

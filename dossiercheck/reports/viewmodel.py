@@ -79,7 +79,7 @@ class RuleText:
         self.code = code
         self.title = r.title(lang) if r else code
         self.hint = r.hint(lang) if r else ""
-        self.source = r.source if r else ""
+        self.source = manual_ref(r.source) if r else ""
         self.logic = r.logic if r else ""
         self.severity = r.severity.value if r else ""
 
@@ -94,6 +94,31 @@ class RuleTexts(dict):
         return rt
 
 
+# --------------------------------------------------------------------------- manual references
+
+# The rule catalogue cites the partner manuals by their number (the seed files 000-004); a reader
+# knows them by their title. The titles are the documents' own (Dutch) names, in both languages.
+MANUALS = {
+    "000": "Afsluit klantendossier ABO (BuSO OV3)",
+    "001": "Klantendossier ondersteuning alternerend leren",
+    "002": "Begeleiding Outplacement",
+    "003": "Intensieve bemiddeling en begeleiding (TIBB4, SCRABA, WIJ3, SAB3)",
+    "004": "Registratiemodule loopbaancheques",
+}
+_MANUAL_NO = re.compile(r"(?:(?<=^)|(?<=[,;] ))(00[0-4])\b")
+_SPEC_ONLY = re.compile(r"^(?:TABLES\.md|RULES\.md)(?: [A-Z]{3}\d{3})?(?:;\s*|$)")
+
+
+def manual_ref(source: str | None) -> str:
+    """A rule's ``source`` as a reader can look it up: ``000 §2.3.4`` becomes
+    ``Afsluit klantendossier ABO (BuSO OV3) §2.3.4``. References to the tool's own specification
+    (``TABLES.md``, ``RULES.md``), which no partner has, are left out; "" when nothing is left."""
+    s = _SPEC_ONLY.sub("", (source or "").strip())
+    if not s:
+        return ""
+    return _MANUAL_NO.sub(lambda m: MANUALS[m.group(1)], s)
+
+
 # --------------------------------------------------------------------------- findings
 
 
@@ -102,7 +127,7 @@ class Finding:
 
     __slots__ = (
         "severity", "rank", "rule", "title", "hint", "source", "klant", "cheque", "org", "file", "sheet",
-        "row", "rows", "message", "status", "first_seen", "fingerprint",
+        "row", "rows", "message", "status", "first_seen", "last_seen", "fingerprint",
     )
 
     def __init__(self, f: dict, lang: str, rules: RuleTexts, mask: Callable[[Any], Any]):
@@ -122,10 +147,10 @@ class Finding:
         self.row = row if isinstance(row, int) else None
         rows = f.get("rows") or []
         self.rows = [r for r in rows if isinstance(r, int)]
-        msg = f.get("message_en") if lang == "en" and f.get("message_en") else f.get("message")
-        self.message = _s(mask(_str(msg)))
+        self.message = _s(mask(_str(_in_lang(f, "message", lang))))
         self.status = _str(f.get("status"))
         self.first_seen = _str(f.get("first_seen"))
+        self.last_seen = _str(f.get("last_seen"))
         self.fingerprint = _s(_str(f.get("fingerprint")))
 
     @property
@@ -295,6 +320,11 @@ class Waived:
         self.expires = _s(_str(w.get("expires")))
 
 
+def _in_lang(d: dict, key: str, lang: str) -> Any:
+    """``d[key + "_en"]`` in English when there is one, else ``d[key]``."""
+    return d.get(f"{key}_en") if lang == "en" and d.get(f"{key}_en") else d.get(key)
+
+
 def history(payload: dict, lang: str, rules: RuleTexts, mask: Callable[[Any], Any]) -> dict:
     """The history parts of the payload (each None when absent)."""
     resolved = payload.get("resolved")
@@ -307,6 +337,6 @@ def history(payload: dict, lang: str, rules: RuleTexts, mask: Callable[[Any], An
         "new": sum(1 for f in findings if f.get("status") == "nieuw") if has_status else None,
         "resolved": None if resolved is None else [Finding(f, lang, rules, mask) for f in in_report_order(resolved)],
         "waived": None if waived is None else [Waived(f, lang, rules, mask) for f in in_report_order(waived)],
-        "waiver_problems": [_s(mask(_str((p or {}).get("message")))) for p in problems or []],
+        "waiver_problems": [_s(mask(_str(_in_lang(p or {}, "message", lang)))) for p in problems or []],
         "trend": list(payload.get("trend") or []),
     }

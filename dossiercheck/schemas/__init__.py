@@ -68,7 +68,8 @@ def raw_schema(table: Table, parsed: dict[str, ParsedColumn], raw: pd.DataFrame)
         checks = []
         code = TYPE_CODE.get(col.type)
         if col.type == "rrn":
-            ok = rrn_ok_series(clean_raw(raw[col.name]))
+            p = parsed.get(col.name)
+            ok = rrn_ok_series(p.clean if p is not None and p.clean is not None else clean_raw(raw[col.name]))
             checks.append(pa.Check(lambda s, ok=ok: ok.reindex(s.index), name="DAT006"))
         elif code:
             bad = parsed[col.name].bad
@@ -128,15 +129,23 @@ def validate(table: Table, raw: pd.DataFrame) -> Validated:
         bad[k] = bad[k] | typed[k].isna()
 
     failures = []
+    cleaned = {n: (p.clean if p.clean is not None else clean_raw(raw[n])) for n, p in parsed.items()}
     try:
-        raw_schema(table, parsed, raw).validate(raw.assign(**{n: clean_raw(raw[n]) for n in parsed}), lazy=True)
+        raw_schema(table, parsed, raw).validate(raw.assign(**cleaned), lazy=True)
     except pa.errors.SchemaErrors as e:
         failures.append(_failures(e))
-    # DAT005/DAT008 on parsed values; a bad cell takes part with its raw text.
-    compare = typed[[c for c in parsed]].copy()
+    # DAT005/DAT008 on parsed values; a bad cell takes part with its raw text. Each column is
+    # compared through integer codes (equal codes = equal parsed values, or both unparseable
+    # with the same raw text), so the duplicate search runs on integers, not on objects.
+    compare = pd.DataFrame(index=typed.index)
     for name, p in parsed.items():
-        if p.bad.any():
-            compare[name] = compare[name].astype(object).where(~p.bad, "\x00" + clean_raw(raw[name]).astype(object))
+        codes, uniques = pd.factorize(p.values, use_na_sentinel=True)
+        codes = codes.astype("int64")
+        badm = p.bad.to_numpy()
+        if badm.any():
+            raw_codes, _ = pd.factorize(cleaned[name][badm], use_na_sentinel=True)
+            codes[badm] = len(uniques) + 1 + raw_codes
+        compare[name] = codes
     try:
         typed_schema(table, compare).validate(compare, lazy=True)
     except pa.errors.SchemaErrors as e:

@@ -52,6 +52,8 @@ _PEOPLE = {
     63000117: ("Stevens", "Ines", TENDER),
     63000118: ("Thys", "Matteo", TENDER),
     63000119: ("Van Hoof", "Sara", TENDER),
+    63000120: ("Wuyts", "Rayan", TENDER),
+    63000121: ("Yilmaz", "Lotte", TENDER),
 }
 
 dossiers = [
@@ -206,10 +208,19 @@ _blad(63000104, d(2025, 3, 5))
 
 # IBB004: the third absence, on the registered appointment, recorded as 'geldige reden'
 # (the service was correctly closed for absence: Bijlage value Ja (VDAB-bemiddelaar))
-_svc(63000105, "TIBB4", d(2025, 1, 6), einde=d(2025, 1, 27), reden="afwezigheid")
+_svc(63000105, "TIBB4", d(2025, 1, 6), einde=d(2025, 1, 27), reden="afwezigheid", wijze="automatisch")
 _fa(63000105, "13/01/2025", "Afwezig - geldige reden", "nee", d(2025, 1, 6))
 _fa(63000105, "20/01/2025", "Afwezig - geldige reden", "nee", d(2025, 1, 14))
 _fa(63000105, "27/01/2025", "Afwezig - geldige reden", "ja", d(2025, 1, 21))
+
+# compliant near miss of IBB003/IBB004: absent without valid reason, then absent on the registered
+# appointment, recorded 'ongeldige reden'; no further first appointment, closed for absence
+_svc(63000120, "SCRABA", d(2025, 3, 3), einde=d(2025, 3, 17), reden="afwezigheid", wijze="automatisch")
+_fa(63000120, "10/03/2025 om 09:00", "Afwezig - geen reden", "nee", d(2025, 3, 3))
+_fa(63000120, "17/03/2025 om 09:00", "Afwezig - ongeldige reden", "ja", d(2025, 3, 10))
+
+# compliant near miss of IBB005: the signed first agreement sheet on day 15 is in time
+_started(63000121, "SAB3", d(2025, 1, 27), "03/02/2025 om 10:00", d(2025, 2, 18), d(2025, 2, 19))
 
 # IBB005: first agreement sheet 17 days after the attended first appointment
 _started(63000106, "TIBB4", d(2025, 2, 3), "10/02/2025 om 10:00", d(2025, 2, 27), d(2025, 2, 28))

@@ -1,14 +1,23 @@
-"""Shared by the robustness tests: build the corpus once per session, run the CLI on each case as
-a subprocess with a timeout (in parallel, since each run pays the interpreter start-up), cache
-the outcomes for test_corpus.py and test_nothing_lost.py."""
+"""Shared by the robustness tests: build the corpus once per session and run the real CLI
+(``dossiercheck.cli.main``, exactly what ``python -m dossiercheck`` runs) on each case in its own
+process, with a hard timeout.
+
+Starting a fresh interpreter per case costs ~1.5 s of imports, which for ~60 cases is most of a
+minute. So the cases run in processes forked from a multiprocessing *forkserver* that has
+imported dossiercheck once: each case is still a separate process (its own stdout/stderr file
+descriptors, exit code, crash or abort isolated, killed at the timeout), but starts in
+milliseconds. Where forkserver is not available (Windows), a plain subprocess is used.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing as mp
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,14 +28,16 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-ARTIFACTS = REPO / "tests" / "artifacts"  # git-ignored
 TIMEOUT = 10.0  # seconds: a run on any corpus file ends within this
 PEILDATUM = "2025-06-15"
+PRELOAD = ["dossiercheck.cli", "dossiercheck.run", "dossiercheck.engine", "dossiercheck.io",
+           "dossiercheck.reports.html", "dossiercheck.reports.xlsx", "dossiercheck.checks.registry", "fastexcel",
+           "corpus.runner"]
 
 
 @dataclass
 class Run:
-    rc: int | None  # None: killed by the timeout
+    rc: int | None  # None: killed by the timeout; negative: killed by that signal
     stdout: str
     stderr: str
     seconds: float
@@ -41,19 +52,76 @@ def env() -> dict[str, str]:
     return e
 
 
-def run_cli(args: list[str], out: Path, timeout: float = TIMEOUT) -> Run:
-    """``python -m dossiercheck audit ARGS --out OUT`` with a hard timeout."""
-    cmd = [sys.executable, "-m", "dossiercheck", "audit", *args, "--out", str(out), "--peildatum", PEILDATUM,
-           "--no-history", "--quiet"]
-    t0 = time.perf_counter()
+def audit_args(paths: list[str], out: Path, *extra: str) -> list[str]:
+    return ["audit", *paths, "--out", str(out), "--peildatum", PEILDATUM, "--no-history", "--quiet", *extra]
+
+
+def _child(argv: list[str], stdout: str, stderr: str) -> None:
+    """Forked from the forkserver: point fds 1 and 2 at the files, run the CLI, exit with its code.
+    An exception escaping ``main`` prints its traceback (the test then fails on it)."""
+    import traceback
+
+    for fd, name in ((1, stdout), (2, stderr)):
+        f = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(f, fd)
+        os.close(f)
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
+    sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
+    os.environ.pop("DOSSIERCHECK_DEBUG", None)
+    sys.argv = ["dossiercheck", *argv]
+    code: int = 0
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO, env=env(),
-                           stdin=subprocess.DEVNULL)
-        rc, so, se = p.returncode, p.stdout, p.stderr
-    except subprocess.TimeoutExpired as e:
-        rc = None
-        so = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
-        se = e.stderr.decode() if isinstance(e.stderr, bytes) else (e.stderr or "")
+        from dossiercheck.cli import main
+
+        main()
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except BaseException:  # noqa: BLE001 - reported to the test as a traceback
+        traceback.print_exc()
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+@lru_cache(maxsize=1)
+def _context():
+    if "forkserver" not in mp.get_all_start_methods():
+        return None
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ctx
+
+
+def run_cli(argv: list[str], out: Path, timeout: float = TIMEOUT) -> Run:
+    """``dossiercheck ARGV`` in its own process with a hard timeout; ``out`` is the --out folder
+    (findings.json is loaded from it when written)."""
+    ctx = _context()
+    t0 = time.perf_counter()
+    if ctx is None:
+        cmd = [sys.executable, "-m", "dossiercheck", *argv]
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO, env=env(),
+                               stdin=subprocess.DEVNULL)
+            rc, so, se = p.returncode, p.stdout, p.stderr
+        except subprocess.TimeoutExpired as e:
+            rc = None
+            so = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+            se = e.stderr.decode() if isinstance(e.stderr, bytes) else (e.stderr or "")
+    else:
+        with tempfile.TemporaryDirectory(prefix="dc-run-") as tmp:
+            so_f, se_f = os.path.join(tmp, "stdout"), os.path.join(tmp, "stderr")
+            p = ctx.Process(target=_child, args=(argv, so_f, se_f))
+            p.start()
+            p.join(timeout)
+            if p.is_alive():
+                p.kill()
+                p.join()
+                rc = None
+            else:
+                rc = p.exitcode
+            so = Path(so_f).read_text("utf-8", "replace") if os.path.exists(so_f) else ""
+            se = Path(se_f).read_text("utf-8", "replace") if os.path.exists(se_f) else ""
     seconds = time.perf_counter() - t0
     fj = out / "findings.json"
     payload = json.loads(fj.read_text("utf-8")) if rc is not None and fj.exists() else None
@@ -65,39 +133,42 @@ def cases() -> list[dict]:
     return yaml.safe_load((HERE / "cases.yaml").read_text("utf-8"))["cases"]
 
 
-@lru_cache(maxsize=1)
-def corpus_dir() -> Path:
-    """The generated corpus, rebuilt when make_corpus.py changes (kept between sessions)."""
-    from corpus import make_corpus
+_BUILT: dict[str, Path] = {}
 
-    digest = hashlib.sha256((HERE / "make_corpus.py").read_bytes()).hexdigest()[:12]
-    target = ARTIFACTS / f"corpus-{digest}"
-    done = target / ".complete"
-    if not done.exists():
+
+def corpus_dir(root: Path) -> Path:
+    """The generated corpus under ``root`` (built once per process)."""
+    key = str(root)
+    if key not in _BUILT:
+        from corpus import make_corpus
+
+        target = root / "corpus"
         make_corpus.build(target)
-        done.write_text("ok")
-    return target
+        _BUILT[key] = target
+    return _BUILT[key]
 
 
-@lru_cache(maxsize=1)
-def all_runs() -> dict[str, Run]:
-    """Every case of cases.yaml run once through the CLI (json output only)."""
-    root = corpus_dir()
-    outs = ARTIFACTS / "corpus-runs"
+def run_all(root: Path, workers: int = 2) -> dict[str, Run]:
+    """Every case of cases.yaml run once through the CLI (JSON output), outputs under ``root``."""
+    corpus = corpus_dir(root)
+    outs = root / "runs"
     outs.mkdir(parents=True, exist_ok=True)
 
     def one(case: dict) -> tuple[str, Run]:
         out = outs / case["id"]
-        if out.exists():
-            for f in out.iterdir():
-                f.unlink()
-        extra = []
+        extra: list[str] = ["--format", case.get("format", "json")]
         if case.get("config"):
             cfg = outs / f"{case['id']}.toml"
             cfg.write_text(case["config"], "utf-8")
-            extra = ["--config", str(cfg)]
-        return case["id"], run_cli([str(root / case["file"]), "--format", "json", *extra], out)
+            extra += ["--config", str(cfg)]
+        if case.get("lang"):
+            extra += ["--lang", case["lang"]]
+        files = case["file"] if isinstance(case["file"], list) else [case["file"]]
+        return case["id"], run_cli(audit_args([str(corpus / f) for f in files], out, *extra), out)
 
-    todo = [c for c in cases() if (root / c["file"]).exists()]
-    with ThreadPoolExecutor(max_workers=max(2, min(4, (os.cpu_count() or 2)))) as pool:
-        return dict(pool.map(one, todo))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return dict(pool.map(one, cases()))
+
+
+def digest() -> str:
+    return hashlib.sha256((HERE / "make_corpus.py").read_bytes()).hexdigest()[:12]

@@ -11,6 +11,7 @@ import pandas as pd
 
 from dossiercheck.checks.rule import ERROR, WARNING, Context, rule
 from dossiercheck.tables import TABLES
+from dossiercheck.text import isin
 
 ALL_TABLES = tuple(TABLES)
 
@@ -154,15 +155,28 @@ def dat004(ctx: Context) -> pd.DataFrame:
     title_en="Duplicate key",
     hint_nl="Elk klantnummer staat één keer in de dossiers, elk chequenummer één keer in de cheques: verwijder of corrigeer de dubbele rij.",
     hint_en="Each klantnummer appears once in dossiers and each chequenummer once in cheques: remove or correct the duplicate row.",
-    message_nl="'{column}' komt al eerder voor in deze tabel.",
-    message_en="'{column}' already occurs earlier in this table.",
+    message_nl="{column} {waarde} komt al eerder voor in deze tabel; dit is een extra rij met dezelfde sleutel.",
+    message_en="{column} {waarde} already occurs earlier in this table; this is an extra row with the same key.",
     logic="Duplicate key: same klantnummer twice in `dossiers`, same chequenummer twice in `cheques` (one finding per extra row).",
     any_of=("dossiers", "cheques"),
     needs={},
     source="TABLES.md",
 )
 def dat005(ctx: Context) -> pd.DataFrame:
-    return _failures(ctx, "DAT005").drop(columns=["raw", "why_nl", "why_en"], errors="ignore")
+    """The message names the duplicated key as parsed (``61000001.0`` and ``61000001`` are the same
+    klantnummer); a key that could not be parsed is named by its raw text."""
+    out = _failures(ctx, "DAT005")
+    keys = [
+        ctx.tables[t].set_index("_rid")[TABLES[t].unique_key]
+        for t in ("dossiers", "cheques")
+        if t in ctx.tables and TABLES[t].unique_key in ctx.tables[t].columns
+    ]
+    if len(out) and keys:
+        parsed = out["_rid"].map(pd.concat(keys).astype("string"))
+        out["waarde"] = parsed.fillna(out["raw"].astype("string")).to_numpy()
+    else:
+        out["waarde"] = out.get("raw")
+    return out.drop(columns=["raw", "why_nl", "why_en"], errors="ignore")
 
 
 @rule(
@@ -192,8 +206,8 @@ ORPHAN_TABLES = ("lijnen", "notities", "plannen", "documenten", "contacten", "af
 @rule(
     code="DAT007",
     severity=WARNING,
-    title_nl="Rij zonder dossier",
-    title_en="Orphan row",
+    title_nl="Rij zonder dossier of cheque",
+    title_en="Orphan row (no dossier or cheque)",
     hint_nl="Controleer het klant- of chequenummer: het komt niet voor in de dossiers of cheques van deze export.",
     hint_en="Check the klantnummer or chequenummer: it does not occur in the dossiers or cheques of this export.",
     message_nl="{key_name} {key} komt niet voor in {parent}.",
@@ -216,8 +230,7 @@ def dat007(ctx: Context) -> pd.DataFrame:
         c = ctx.tables[child]
         if key not in c.columns or key not in ctx.tables[parent].columns:
             continue
-        known = set(ctx.tables[parent][key].dropna())
-        orphan = c[c[key].notna() & ~c[key].isin(known)]
+        orphan = c[c[key].notna().to_numpy() & ~isin(c[key], ctx.tables[parent][key])]
         parts.append(
             pd.DataFrame({"_rid": orphan["_rid"].to_numpy(), "key_name": key, "key": orphan[key].to_numpy(), "parent": parent})
         )

@@ -30,7 +30,7 @@ def prepare(tables: dict[str, pd.DataFrame], config: dict, P: pd.Timestamp) -> N
 def gen001(ctx: Context) -> pd.DataFrame:
     l = ctx.table("lijnen")
     m = l["active"] & (l["einddatum"] < l["startdatum"])
-    return offending(l, m, stap=l["stap"], einddatum=l["einddatum"], startdatum=l["startdatum"])
+    return offending(l, m, stap=l.get("stap"), einddatum=l["einddatum"], startdatum=l["startdatum"])
 
 
 @rule(

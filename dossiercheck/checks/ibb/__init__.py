@@ -23,9 +23,11 @@ CONFIG = {
         "first_appointment_type": "Eerste afspraak voor bemiddeling bij partner",
         "reschedule_days": 7,  # IBB001: new appointment fixed within 7 calendar days (§2.1.1)
         "afsprakenblad_days": 15,  # IBB005: first agreement sheet within 15 calendar days (§2.2)
-        "min_months": 6,  # IBB009: closure at the earliest after 6 months of mediation (§4.1)
+        # IBB009 / IBB011: closure at the earliest after this many calendar months of mediation, per
+        # tender: 6 for TIBB4, TIBB4 anderstaligen, SCRABA, SAB3 (§4.1), 18 for WIJ3 (§4.2).
+        # Override one tender in TOML with e.g. ``[ibb.min_months]`` ``SCRABA = 9``.
+        "min_months": {"TIBB4": 6, "TIBB4 anderstaligen": 6, "SCRABA": 6, "SAB3": 6, "WIJ3": 18},
         "passive_months": 3,  # IBB010: passive category at the end of 3 months in a row (§4.1)
-        "wij3_min_months": 18,  # IBB011: WIJ3 closes at the earliest after 18 months (§4.2)
         "wij3_project_end": dt.date(2020, 11, 30),  # IBB011: "bij het aflopen van de projecten (30/11/2020)"
         "advice_months": 1,  # IBB013/IBB014: one month to give the final advice (§4.3, §4.4)
         "stage_terms": ["beroepsverkennende stage", "beroepsverkennde stage"],  # IBB017 (§3.4.1)

@@ -15,6 +15,11 @@ voor bemiddeling bij partner``, ordered by datum, ties by source order). Reading
 So the service stops at the first absence on a registered appointment that is without valid
 reason or is the third absence (or later); a 'geldige reden' absence on a registered
 appointment is correct only while it is the first or second absence.
+
+RULES.md words IBB003 as "absence (any reason)" and IBB004 without a condition; read that way,
+the manual's own "Optie 2" flow would be an error. Where the two disagree we follow the manual
+(developers' guide: the reading the manual supports), so IBB003/IBB004 exempt a 'geldige reden'
+absence on a registered appointment while it is the first or second absence.
 """
 
 from __future__ import annotations

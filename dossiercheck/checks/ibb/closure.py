@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dossiercheck.checks.ibb.service import lookup, members, rid_lists, services
+from dossiercheck.checks.ibb.service import add_months_each, lookup, members, services
 from dossiercheck.checks.lines import add_months
 from dossiercheck.checks.rule import ERROR, INFO, WARNING, Context, rule
 
@@ -32,6 +32,12 @@ def _per_service(s: pd.DataFrame, **details) -> pd.DataFrame:
 
 def _fmt_dates(d: pd.Series) -> pd.Series:
     return d.dt.strftime("%d/%m/%Y").astype("string").fillna("")
+
+
+def min_months(ctx: Context, s: pd.DataFrame) -> pd.Series:
+    """Per service, the minimum months of mediation of its tender (``ibb.min_months``)."""
+    table = {str(k): int(v) for k, v in dict(ctx.cfg("ibb.min_months")).items()}
+    return _s(s, "tender").map(table).astype("Float64")
 
 
 @rule(
@@ -67,9 +73,11 @@ def _fmt_dates(d: pd.Series) -> pd.Series:
     config_keys=("ibb.min_months",),
 )
 def ibb009(ctx: Context) -> pd.DataFrame:
+    """The minimum is read per tender from ``ibb.min_months`` (default 6 for every tender but WIJ3,
+    which is IBB011's business)."""
     s = services(ctx)
-    months = int(ctx.cfg("ibb.min_months"))
-    earliest = add_months(s["start_bemiddeling"], months)
+    months = min_months(ctx, s)
+    earliest = add_months_each(s["start_bemiddeling"], months)
     m = (
         ~_eq(s, "tender", "WIJ3")
         & _s(s, "reden_afsluiting").isin([PASSIEF, MAXDUUR]).fillna(False).astype(bool)
@@ -83,7 +91,7 @@ def ibb009(ctx: Context) -> pd.DataFrame:
         einde_bemiddeling=s["einde_bemiddeling"],
         start_bemiddeling=s["start_bemiddeling"],
         vroegste=earliest,
-        maanden=months,
+        maanden=months.astype("Int64"),
     )
 
 
@@ -120,37 +128,40 @@ def ibb009(ctx: Context) -> pd.DataFrame:
 )
 def ibb010(ctx: Context) -> pd.DataFrame:
     """A month is passive when it has a categorieen row and all its rows are passief. The message
-    names the month-ends (last day of each month) that were not passive, oldest first."""
+    names the month-ends (last day of each month) that were not passive, oldest first; the
+    finding's rows are the service and the categorieen rows of the months checked."""
     s = services(ctx)
     s = s[~_eq(s, "tender", "WIJ3") & _eq(s, "reden_afsluiting", PASSIEF) & s["einde_bemiddeling"].notna()]
     cat = ctx.table("categorieen")
-    cat = cat[cat["maand"].notna()]
-    cat = (
-        cat.assign(_p=cat["passief"].astype("boolean").fillna(False).astype(bool))
-        .groupby(["klantnummer", "maand"], as_index=False)["_p"]
-        .all()
-    )
+    cat = cat[cat["maand"].notna() & cat["klantnummer"].notna()]
+    cat = cat.assign(_p=cat["passief"].astype("boolean").fillna(False).astype(bool))
+    per_month = cat.groupby(["klantnummer", "maand"], as_index=False)["_p"].all()
     month0 = s["einde_bemiddeling"].dt.to_period("M").dt.to_timestamp()
     n = int(ctx.cfg("ibb.passive_months"))
     bad_nl = pd.Series("", index=s.index, dtype="string")
     any_bad = pd.Series(False, index=s.index)
+    used = []
     for k in range(n, 0, -1):  # the n months before the closing month, oldest first (n is a setting)
         mk = add_months(month0, -k)
-        q = pd.DataFrame({"klantnummer": s["klantnummer"].to_numpy(), "maand": mk.to_numpy()}, index=s.index)
-        passive = q.merge(cat, on=["klantnummer", "maand"], how="left")["_p"].fillna(False).astype(bool).to_numpy()
+        q = pd.DataFrame({"_svc": s["_svc"].to_numpy(), "klantnummer": s["klantnummer"].to_numpy(), "maand": mk.to_numpy()})
+        passive = q.merge(per_month, on=["klantnummer", "maand"], how="left")["_p"].fillna(False).astype(bool).to_numpy()
+        used.append(q.merge(cat[["klantnummer", "maand", "_rid"]], on=["klantnummer", "maand"])[["_svc", "_rid"]])
         end = _fmt_dates(add_months(mk, 1) - pd.Timedelta(days=1))
         notp = pd.Series(~passive, index=s.index)
         sep = pd.Series(", ", index=s.index, dtype="string").where(any_bad & notp, "")
         bad_nl = bad_nl + sep + end.where(notp, "")
         any_bad = any_bad | notp
     s = s[any_bad]
-    return _per_service(
+    out = _per_service(
         s,
         tender=s["tender"],
         einde_bemiddeling=s["einde_bemiddeling"],
         niet_passief=bad_nl,
         not_passive=bad_nl,
     )
+    rows = pd.concat([pd.DataFrame({"_svc": s["_svc"], "_rid": s["_rid"]})] + used, ignore_index=True)
+    out["_rids"] = lookup(rows.groupby("_svc", sort=False)["_rid"].agg(list), s["_svc"]).to_numpy()
+    return out
 
 
 @rule(
@@ -175,7 +186,7 @@ def ibb010(ctx: Context) -> pd.DataFrame:
         "WIJ3 service closed with reden `3x passieve categorie`, or closed with reden `maximum duur` before "
         "start_bemiddeling + 18 months."
     ),
-    config_keys=("ibb.wij3_min_months", "ibb.wij3_project_end"),
+    config_keys=("ibb.min_months", "ibb.wij3_project_end"),
 )
 def ibb011(ctx: Context) -> pd.DataFrame:
     """Also, following the manual (003 §4.2 "Voor WIJ3 zal het dossier ten vroegste na 18 maanden
@@ -183,7 +194,7 @@ def ibb011(ctx: Context) -> pd.DataFrame:
     closure before the projects' end (``ibb.wij3_project_end``, default 2020-11-30) is too early
     as well. Without a start_bemiddeling (cell or column) only the project end is checked."""
     s = services(ctx)
-    months = int(ctx.cfg("ibb.wij3_min_months"))
+    months = int(ctx.cfg("ibb.min_months")["WIJ3"])
     project_end = pd.Timestamp(ctx.cfg("ibb.wij3_project_end"))
     start = s["start_bemiddeling"] if "start_bemiddeling" in s.columns else pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     earliest = add_months(start, months)
@@ -297,7 +308,7 @@ def ibb013(ctx: Context) -> pd.DataFrame:
     code="IBB014",
     severity=WARNING,
     needs={"services": ("einde_bemiddeling", "eindadvies", "wijze_afsluiting")},
-    optional={"services": ("tender", "toeleiding", "reden_afsluiting")},
+    optional={"services": ("tender", "toeleiding")},
     title_nl="Service automatisch afgesloten zonder eindadvies",
     title_en="Service closed automatically without final advice",
     hint_nl=(
@@ -318,12 +329,9 @@ def ibb013(ctx: Context) -> pd.DataFrame:
     config_keys=("ibb.advice_months",),
 )
 def ibb014(ctx: Context) -> pd.DataFrame:
-    """Not for a service closed for `afwezigheid`, `door VDAB` or `vroegtijdig` (when the column
-    is given): the advice month of 003 §4.3/§4.4 follows the end of a *completed* mediation
-    process ("Op dat moment is het bemiddelingsproces beëindigd en heb je als partner-bemiddelaar
-    nog een maand de tijd om het eindadvies op te maken"); a service stopped for absence
-    (§2.1.1 "De service stopt automatisch"), by VDAB or early (§4.1 "neem je contact op met de
-    projectopvolger") gets no final advice from the partner."""
+    """As RULES.md states it, whatever the reden_afsluiting: a service stopped for absence, by
+    VDAB or early has no final advice either, but is then expected to carry its wijze_afsluiting
+    (``automatisch`` or ``door VDAB``); with that cell empty the warning stands."""
     s = services(ctx)
     months = int(ctx.cfg("ibb.advice_months"))
     deadline = add_months(s["einde_bemiddeling"], months)
@@ -333,8 +341,6 @@ def ibb014(ctx: Context) -> pd.DataFrame:
         & s["wijze_afsluiting"].isna()
         & (ctx.peildatum > deadline).fillna(False).astype(bool)
     )
-    if "reden_afsluiting" in s.columns:
-        m &= ~_s(s, "reden_afsluiting").isin(["afwezigheid", "door VDAB", "vroegtijdig"]).fillna(False).astype(bool)
     s = s[m]
     return _per_service(s, tender=s.get("tender"), einde_bemiddeling=s["einde_bemiddeling"], termijn=deadline)
 
@@ -476,8 +482,9 @@ def return_to_vdab(s: pd.DataFrame) -> pd.Series:
         "Closed service: report whether mediation returns to VDAB, one finding per closed service, for the monitor's "
         "overview. Value from Bijlage 3 (not WIJ3) / Bijlage 4 (WIJ3) as a data table over reden × wijze × "
         "eindadvies → `Nee`, `Ja (Chef OE)`, `Ja (VDAB-bemiddelaar)`; plus: reden `afwezigheid` → `Ja "
-        "(VDAB-bemiddelaar)`; when IBB015 holds for the service, `Nee` becomes `Ja (open contacten)`; a combination "
-        "the tables do not hold (e.g. `vroegtijdig`, `manueel` without advice) → `onbekend`."
+        "(VDAB-bemiddelaar)` (003 §2.1.1: the signal goes to the VDAB mediator); when IBB015 holds for the service, "
+        "`Nee` becomes `Ja (open contacten)`; a combination the tables do not hold (e.g. `vroegtijdig`, `manueel` "
+        "without advice) → `onbekend`. The value stands in the message and in a `value` field of the finding."
     ),
 )
 def ibb016(ctx: Context) -> pd.DataFrame:

@@ -101,6 +101,22 @@ def lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
     return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
 
 
+def add_months_each(d: pd.Series, months: pd.Series) -> pd.Series:
+    """``d`` plus ``months`` calendar months, per row (RULES.md conventions: 31 August + 6 months
+    = 28/29 February; the day is clipped to the target month's end). Missing ``d`` or ``months``
+    gives NaT. Vectorised: year/month arithmetic on integer arrays."""
+    ok = (d.notna() & months.notna()).to_numpy()
+    out = pd.Series(pd.NaT, index=d.index, dtype="datetime64[ns]")
+    if not ok.any():
+        return out
+    dd = d[ok]
+    total = dd.dt.year.astype("int64") * 12 + (dd.dt.month.astype("int64") - 1) + months[ok].astype("int64")
+    first = pd.to_datetime(pd.DataFrame({"year": total // 12, "month": total % 12 + 1, "day": 1}))
+    day = np.minimum(dd.dt.day.astype("int64").to_numpy(), first.dt.days_in_month.astype("int64").to_numpy())
+    out[ok] = (first + pd.to_timedelta(day - 1, unit="D")).to_numpy()
+    return out
+
+
 def ordinal_nl(n: pd.Series) -> pd.Series:
     return n.astype("int64").astype("string") + "e"
 

@@ -82,10 +82,10 @@ def ibb005(ctx: Context) -> pd.DataFrame:
     ltxt = l_datum.dt.strftime("%d/%m/%Y").astype("string").fillna("")
     dtxt = l_dagen.astype("Int64").astype("string").fillna("")
     nl = ("het eerste afsprakenblad daarna dateert pas van " + ltxt + " (" + dtxt + " dagen, te laat)").where(
-        has_late, "er is geen afsprakenblad"
+        has_late, "er is geen afsprakenblad op of na die dag"
     )
     en = ("the first agreement sheet after it is only dated " + ltxt + " (" + dtxt + " days, late)").where(
-        has_late, "there is no agreement sheet"
+        has_late, "there is no agreement sheet on or after that day"
     )
     return pd.DataFrame(
         {

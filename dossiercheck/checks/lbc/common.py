@@ -15,7 +15,16 @@ they never clash with export columns and never reach findings):
 - ``_lbc_dur_unknown``: number of live conversations of the cheque, registered up to and
   including this one, whose used minutes are unknown (duur empty or unreadable on a conversation
   that is not a ``Nazorggesprek``, or type unreadable). A rule that concludes from a *low* sum of
-  minutes (LBC010) skips cheques where this is not 0.
+  minutes (LBC010) skips cheques where this is not 0;
+- ``_lbc_type_unknown``: likewise, the number of live conversations of the cheque, registered up
+  to and including this one, whose type is empty or unreadable. A rule that concludes from the
+  *absence* of a closing conversation before a row (LBC009) skips rows where this is not 0.
+
+And, when ``cheques`` is given, to ``cheques``:
+
+- ``_lbc_type_unknown``: the cheque has a live conversation whose type is empty or unreadable
+  (LBC012 does not conclude "no closing conversation" for it). Computed here on the whole
+  table, because the engine removes such rows from the rules that declare ``type``.
 
 Rules that depend on the order declare ``registratiedatum`` (and ``verwijderd``) as optional, so
 the engine leaves out a conversation whose registration date cannot be read (DAT002 reports it);
@@ -39,6 +48,7 @@ CQ = "_lbc_cq"
 POS = "_lbc_pos"
 SEQ = "_lbc_seq"
 DUR_UNKNOWN = "_lbc_dur_unknown"
+TYPE_UNKNOWN = "_lbc_type_unknown"
 
 INTAKE = "Intake gesprek"
 VERDIEPING = "Verdiepingsgesprek"
@@ -66,7 +76,11 @@ def prepare(tables: dict[str, pd.DataFrame], config: dict, P: pd.Timestamp) -> N
     g = tables.get("gesprekken")
     if g is None:
         return
-    tables["gesprekken"] = with_order(g)
+    g = tables["gesprekken"] = with_order(g)
+    ch = tables.get("cheques")
+    if ch is not None and "chequenummer" in ch.columns and "type" in g.columns:
+        unknown = g.loc[g[LIVE].to_numpy(dtype=bool) & g["type"].isna().to_numpy(dtype=bool), "chequenummer"]
+        tables["cheques"] = ch.assign(**{TYPE_UNKNOWN: ch["chequenummer"].isin(unknown.dropna()).to_numpy(dtype=bool)})
 
 
 def with_order(g: pd.DataFrame) -> pd.DataFrame:
@@ -108,19 +122,25 @@ def with_order(g: pd.DataFrame) -> pd.DataFrame:
     seq_s = pd.array(seq, dtype="Int64")
     seq_s[(~live) | (cq < 0)] = pd.NA
 
-    if "duur" in g.columns and "type" in g.columns:
-        t = g["type"].astype("string")
-        unknown = (t.isna() | ((t != NAZORG) & g["duur"].isna())).fillna(True).to_numpy(dtype=bool) & live
+    def running(flags: np.ndarray) -> np.ndarray:
+        """Per row: how many flagged rows of its cheque are registered up to and including it."""
+        out = np.empty(n, dtype="int64")
+        out[order] = pd.Series(flags[order].astype("int64")).groupby(cq_o).cumsum().to_numpy()
+        return out
+
+    t = g["type"].astype("string") if "type" in g.columns else None
+    type_unknown = t.isna().to_numpy(dtype=bool) & live if t is not None else np.zeros(n, dtype=bool)
+    if "duur" in g.columns and t is not None:
+        dur_unknown = (t.isna() | ((t != NAZORG) & g["duur"].isna())).fillna(True).to_numpy(dtype=bool) & live
     else:
-        unknown = np.zeros(n, dtype=bool)
-    unk_o = pd.Series(unknown[order].astype("int64")).groupby(cq_o).cumsum().to_numpy()
-    unk = np.empty(n, dtype="int64")
-    unk[order] = unk_o
+        dur_unknown = np.zeros(n, dtype=bool)
 
-    return g.assign(**{LIVE: live, CQ: cq, POS: pos, SEQ: seq_s, DUR_UNKNOWN: unk})
+    return g.assign(
+        **{LIVE: live, CQ: cq, POS: pos, SEQ: seq_s, DUR_UNKNOWN: running(dur_unknown), TYPE_UNKNOWN: running(type_unknown)}
+    )
 
 
-KEEP = ("_rid", "chequenummer", LIVE, CQ, POS, SEQ, DUR_UNKNOWN)
+KEEP = ("_rid", "chequenummer", LIVE, CQ, POS, SEQ, DUR_UNKNOWN, TYPE_UNKNOWN)
 
 
 def conversations(ctx: Context, *present: str, extra: tuple[str, ...] = (), ordered: bool = True) -> pd.DataFrame:
@@ -178,3 +198,34 @@ def list_column(*cols: np.ndarray) -> list[list[int]]:
     if not len(cols) or len(cols[0]) == 0:
         return []
     return np.column_stack([np.asarray(c, dtype="int64") for c in cols]).tolist()
+
+
+def cheque_rids(ctx: Context, cheques: pd.Series) -> np.ndarray:
+    """``_rid`` of the ``cheques`` row of each chequenummer in ``cheques`` (the first row when the
+    number is duplicated; -1 when the cheque is not in ``cheques``)."""
+    ch = ctx.table("cheques")
+    ch = ch[ch["chequenummer"].notna()].drop_duplicates("chequenummer")
+    pos = pd.Index(ch["chequenummer"].to_numpy(dtype=object)).get_indexer(cheques.to_numpy(dtype=object))
+    vals = np.append(ch["_rid"].to_numpy(dtype="int64"), -1)
+    return vals[np.where(pos < 0, len(ch), pos)]
+
+
+def rid_lists(keys: np.ndarray, rids: np.ndarray, wanted: np.ndarray, extra: np.ndarray) -> list[list[int]]:
+    """For each key in ``wanted``: the ``rids`` whose ``keys`` equal it, plus its ``extra`` rid
+    (left out when -1). Used for ``_rids`` of per-cheque findings (the conversations a finding
+    rests on and the cheque's own row)."""
+    keys, wanted = np.asarray(keys), np.asarray(wanted)
+    rids, extra = np.asarray(rids, dtype="int64"), np.asarray(extra, dtype="int64")
+    sel = np.isin(keys, wanted)
+    k, r = keys[sel], rids[sel]
+    order = np.argsort(k, kind="stable")
+    k, r = k[order], r[order]
+    uniq, start = np.unique(k, return_index=True)
+    chunks = [c.tolist() for c in np.split(r, start[1:])] if len(uniq) else []
+    at = np.searchsorted(uniq, wanted)
+    hit = at < len(uniq)
+    hit[hit] = uniq[at[hit]] == wanted[hit]
+    return [
+        (chunks[a] if h else []) + ([int(e)] if e >= 0 else [])
+        for a, h, e in zip(at.tolist(), hit.tolist(), extra.tolist())
+    ]

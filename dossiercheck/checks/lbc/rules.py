@@ -21,15 +21,18 @@ from dossiercheck.checks.lbc.common import (
     SEQ,
     STOPGEZET,
     SYNTHESE,
+    TYPE_UNKNOWN,
+    cheque_rids,
     conversations,
     day_numbers,
     group_shift,
     hours_of,
     list_column,
+    rid_lists,
 )
 from dossiercheck.checks.pii import find_pii, kinds_en_series
 from dossiercheck.checks.rule import ERROR, WARNING, Context, offending, rule
-from dossiercheck.text import normalise, normalise_series
+from dossiercheck.text import normalise
 
 ORDER_OPT = ("registratiedatum", "verwijderd")  # used when present by every order-based rule
 
@@ -284,13 +287,18 @@ def lbc005(ctx: Context) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------
-def _name_key(norm: str) -> tuple[str, bool] | None:
+def _name_key(name: str) -> tuple[str, bool] | None:
     """(the two distinct words in sorted order, whether they are written in that order) for a
-    normalised name of exactly two distinct words; None for other names."""
-    w = norm.split(" ")
-    if len(w) != 2 or w[0] == w[1]:
+    name of exactly two words (separated by white space, as LBC005 counts them), each compared
+    after normalisation; None for other names. A hyphenated surname stays one word:
+    ``Dubois-Janssens Marie`` and ``Marie Dubois-Janssens`` are the same two words."""
+    words = name.split()
+    if len(words) != 2:
         return None
-    return f"{min(w)} {max(w)}", w[0] < w[1]
+    w = [normalise(x) for x in words]
+    if not w[0] or not w[1] or w[0] == w[1]:
+        return None
+    return f"{min(w)}\x1f{max(w)}", w[0] < w[1]
 
 
 @rule(
@@ -319,10 +327,10 @@ def _name_key(norm: str) -> tuple[str, bool] | None:
     ),
 )
 def lbc006(ctx: Context) -> pd.DataFrame:
-    """Only names of exactly two (distinct) words after normalisation take part; "across the
-    data" is the whole audit (all centres and cheques), live conversations only."""
+    """Only names of exactly two (distinct) words take part; "across the data" is the whole
+    audit (all centres and cheques), live conversations only."""
     g = conversations(ctx, "begeleider", ordered=False)
-    codes, uniques = pd.factorize(normalise_series(g["begeleider"]), use_na_sentinel=True)
+    codes, uniques = pd.factorize(g["begeleider"].astype("string"), use_na_sentinel=True)
     pairs = [_name_key(u) for u in uniques]  # once per distinct name
     u_ok = np.array([p is not None for p in pairs] + [False])
     u_fwd = np.array([bool(p and p[1]) for p in pairs] + [False])
@@ -474,11 +482,14 @@ def lbc008(ctx: Context) -> pd.DataFrame:
     logic="`Nazorggesprek` registered while no closing conversation was registered before it (also when the cheque has none at all).",
 )
 def lbc009(ctx: Context) -> pd.DataFrame:
+    """A Nazorggesprek with a conversation of unknown type (empty or unreadable, DAT001/DAT003)
+    registered before it is skipped: that one may have been the closing conversation."""
     g = conversations(ctx, "type", extra=("datum",))
     if g.empty:
         return _empty()
     before, _ = _closing_state(g)
-    m = pd.Series(~before & (g["type"] == NAZORG).to_numpy(dtype=bool), index=g.index)
+    known = g[TYPE_UNKNOWN].to_numpy() == 0
+    m = pd.Series(~before & known & (g["type"] == NAZORG).to_numpy(dtype=bool), index=g.index)
     return offending(g, m, datum=g.get("datum"))
 
 
@@ -542,9 +553,15 @@ def lbc010(ctx: Context) -> pd.DataFrame:
     m = ~np.isnan(avail) & (u < avail)
     syn = syn[m]
     rest = avail[m] - u[m]
+    # Rows the finding rests on: the counted conversations up to the synthesis and the cheque.
+    cq = g[CQ].to_numpy()
+    close_at = first_close  # per row: position of its cheque's first closing conversation
+    counted = (np.arange(len(g)) <= close_at) & (g["type"] != NAZORG).to_numpy(dtype=bool)
+    rids = rid_lists(cq[counted], g["_rid"].to_numpy()[counted], syn[CQ].to_numpy(), cheque_rids(ctx, syn["chequenummer"]))
     return pd.DataFrame(
         {
             "_rid": syn["_rid"].to_numpy(),
+            "_rids": rids,
             "_key": syn["chequenummer"].astype(str).to_numpy(),
             "datum": syn["datum"].to_numpy() if "datum" in syn.columns else None,
             "uren": hours[m],
@@ -603,9 +620,13 @@ def lbc011(ctx: Context) -> pd.DataFrame:
     at = np.flatnonzero(crossing)
     sub = g.iloc[at]
     excess = total[at] - avail[at]
+    # Rows the finding rests on: every counted conversation of the cheque and the cheque itself.
+    counted = (g["type"] != NAZORG).to_numpy(dtype=bool)
+    rids = rid_lists(cq[counted], g["_rid"].to_numpy()[counted], cq[at], cheque_rids(ctx, sub["chequenummer"]))
     return pd.DataFrame(
         {
             "_rid": sub["_rid"].to_numpy(),
+            "_rids": rids,
             "_key": sub["chequenummer"].astype(str).to_numpy(),
             "datum": sub["datum"].to_numpy() if "datum" in sub.columns else None,
             "uren": hours[at],
@@ -643,7 +664,9 @@ def lbc011(ctx: Context) -> pd.DataFrame:
 def lbc012(ctx: Context) -> pd.DataFrame:
     """Whether a cheque has a closing conversation does not depend on the order, so
     registratiedatum is not declared: a closing conversation whose registration date is
-    unreadable still counts (the prepared order only picks which one the message names)."""
+    unreadable still counts (the prepared order only picks which one the message names). A
+    closed or stopped cheque with a live conversation of unknown type (empty or unreadable) is
+    not reported as lacking a closing conversation: that one may be it."""
     ch = ctx.table("cheques")
     g = conversations(ctx, "type", extra=("datum",))
     closing = g[g["type"].isin(CLOSING).to_numpy(dtype=bool)].drop_duplicates(CQ)  # first, in order
@@ -653,6 +676,8 @@ def lbc012(ctx: Context) -> pd.DataFrame:
     status = ch["status"].astype("string")
     in_use = (status == IN_GEBRUIK).fillna(False).to_numpy(dtype=bool)
     done = status.isin([AFGESLOTEN, STOPGEZET]).fillna(False).to_numpy(dtype=bool)
+    if TYPE_UNKNOWN in ch.columns:
+        done = done & ~ch[TYPE_UNKNOWN].to_numpy(dtype=bool)
     m = (in_use & has) | (done & ~has)
     sub = ch[m]
     at = where[m]
@@ -676,9 +701,12 @@ def lbc012(ctx: Context) -> pd.DataFrame:
         np.char.add(np.char.add("yet closed by ", ctype.astype(str)), np.char.add(" of ", fmt.astype(str))),
         "no synthesis conversation or stop of the guidance registered",
     )
+    closing_rid = np.where(ok, first["_rid"].to_numpy(dtype="int64")[safe] if len(first) else -1, -1)
+    rids = [[int(r), int(c)] if c >= 0 else [int(r)] for r, c in zip(sub["_rid"].to_numpy(), closing_rid)]
     return pd.DataFrame(
         {
             "_rid": sub["_rid"].to_numpy(),
+            "_rids": rids,
             "_key": sub["chequenummer"].astype(str).to_numpy(),
             "status": sub["status"].to_numpy(),
             "afsluiting": np.where(has_m, ctype, None),
