@@ -131,20 +131,36 @@ def _num(s: str) -> float:
     return float(s.replace(",", "."))
 
 
+class _NotFinite(ValueError):
+    """A number too large for a float (``9`` x 400 is inf): a finding, not a value."""
+
+
+def _finite(v: float) -> float:
+    if not math.isfinite(v):
+        raise _NotFinite
+    return v
+
+
 def parse_duration(text: str) -> tuple[float | None, Error]:
     """Minutes from ``90``, ``90 min``, ``1u30``, ``1 u 30``, ``1:30``, ``01:30``, ``1,5 u``,
     ``1.5 h``, ``2 uur``."""
-    s = text.strip()
+    try:
+        return _parse_duration(text.strip())
+    except (ValueError, OverflowError):  # too many digits for an int or a float
+        return None, ("DAT002", "not_a_duration")
+
+
+def _parse_duration(s: str) -> tuple[float | None, Error]:
     if m := _DUR_MIN.match(s):
-        return _num(m[1]), None
+        return _finite(_num(m[1])), None
     if m := _DUR_HM.match(s):
         if int(m[2]) >= 60:
             return None, ("DAT002", "not_a_duration")
-        return int(m[1]) * 60 + int(m[2]), None
+        return _finite(float(int(m[1]) * 60 + int(m[2]))), None
     if m := _DUR_CLOCK.match(s):
         return int(m[1]) * 60 + int(m[2]) + (int(m[3]) / 60 if m[3] else 0), None
     if m := _DUR_H.match(s):
-        return _num(m[1]) * 60, None
+        return _finite(_num(m[1]) * 60), None
     return None, ("DAT002", "not_a_duration")
 
 
@@ -159,12 +175,14 @@ def parse_money(text: str) -> tuple[float | None, Error]:
     s = _MONEY_STRIP.sub("", text)
     s = re.sub(r"[\s\u00a0\u202f]", "", s)
     if _BELGIAN.match(s):
-        return float(s.replace(".", "").replace(",", ".")), None
-    if _THOUSANDS.match(s):
-        return float(s.replace(".", "")), None
-    if _PLAIN.match(s):
-        return float(s), None
-    return None, ("DAT002", "not_a_number")
+        v = float(s.replace(".", "").replace(",", "."))
+    elif _THOUSANDS.match(s):
+        v = float(s.replace(".", ""))
+    elif _PLAIN.match(s):
+        v = float(s)
+    else:
+        return None, ("DAT002", "not_a_number")
+    return (v, None) if math.isfinite(v) else (None, ("DAT002", "not_a_number"))
 
 
 def parse_number(text: str) -> tuple[float | None, Error]:

@@ -130,6 +130,35 @@ def find_terms(series: pd.Series, terms: Iterable[str]) -> pd.Series:
     )
 
 
+def _distinct(series: pd.Series) -> tuple[pd.Series, np.ndarray | None]:
+    """``(values, codes)``: for a column of mostly repeated texts, its distinct non-missing texts
+    and each row's code into them (-1 = missing); otherwise the column itself and ``None``. The
+    text predicates below run on ``values`` and are broadcast back with :func:`_spread`."""
+    s = series if isinstance(series.dtype, pd.StringDtype) else series.astype("string")
+    if len(s) <= 4096:
+        return s, None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = _arrow(s)
+    sample = arr.slice(0, 4096)
+    if pc.count_distinct(sample).as_py() >= 0.5 * len(sample):
+        return s, None
+    enc = pc.dictionary_encode(arr)
+    if isinstance(enc, pa.ChunkedArray):
+        enc = enc.unify_dictionaries().combine_chunks() if enc.num_chunks != 1 else enc.chunk(0)
+    codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype("int64")
+    return pd.Series(pd.array(enc.dictionary, dtype="string")), codes
+
+
+def _spread(result: pd.Series, codes: np.ndarray | None, index: pd.Index) -> pd.Series:
+    """Broadcast a boolean result on :func:`_distinct` values back to the rows (missing = False)."""
+    r = result.fillna(False).to_numpy(dtype=bool)
+    if codes is None:
+        return pd.Series(r, index=index)
+    return pd.Series(np.append(r, False)[codes], index=index)
+
+
 def contains_code(series: pd.Series, code: str) -> pd.Series:
     """Whether normalised text contains ``code`` (e.g. ``C109/36``), tolerating spaces, ``-``
     and ``/`` between its parts: ``C109/36``, ``C 109/36``, ``c109-36``, ``C109 36`` all match.
@@ -143,25 +172,29 @@ def contains_code(series: pd.Series, code: str) -> pd.Series:
     # lookarounds (which pyarrow's RE2 lacks): "preceded by start or a non-[0-9a-z], followed by
     # a non-digit or the end" finds the same texts as (?<![0-9a-z])...(?![0-9]).
     regex = rf"(?:^|[^0-9a-z]){pat}(?:[^0-9]|$)"
-    norm = normalise_series(series.astype("string").str.replace("/", " ", regex=False))
-    return norm.str.contains(regex, regex=True).fillna(False).astype(bool)
+    values, codes = _distinct(series)
+    norm = normalise_series(values.str.replace("/", " ", regex=False))
+    return _spread(norm.str.contains(regex, regex=True), codes, series.index)
 
 
 def contains_text(series: pd.Series, needle: str) -> pd.Series:
     """Whether normalised text contains normalised ``needle`` (substring)."""
-    return normalise_series(series).str.contains(normalise(needle), regex=False).fillna(False).astype(bool)
+    values, codes = _distinct(series)
+    return _spread(normalise_series(values).str.contains(normalise(needle), regex=False), codes, series.index)
 
 
 def equals_text(series: pd.Series, *options: str) -> pd.Series:
     """Whether normalised text equals one of the normalised ``options``."""
     wanted = {normalise(o) for o in options}
-    return normalise_series(series).isin(wanted).fillna(False).astype(bool)
+    values, codes = _distinct(series)
+    return _spread(normalise_series(values).isin(wanted), codes, series.index)
 
 
 def startswith_text(series: pd.Series, *prefixes: str) -> pd.Series:
     """Whether normalised text starts with one of the normalised ``prefixes``."""
-    norm = normalise_series(series)
-    out = pd.Series(False, index=series.index)
+    values, codes = _distinct(series)
+    norm = normalise_series(values)
+    out = pd.Series(False, index=values.index)
     for p in prefixes:
         out |= norm.str.startswith(normalise(p)).fillna(False).astype(bool)
-    return out
+    return _spread(out, codes, series.index)

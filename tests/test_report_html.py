@@ -22,7 +22,7 @@ from dossiercheck.reports import viewmodel as vm
 from dossiercheck.reports.html import render_html, write_html
 from dossiercheck.reports.split import safe_stem, unique_stems, write_split
 from report_fixtures import (
-    FORMULA, NATNR, ORGS, XSS_IMG, XSS_SCRIPT, add_history, by_severity, make_finding, make_payload,
+    NATNR, XSS_IMG, XSS_SCRIPT, by_severity, make_finding, make_payload,
 )
 
 # --------------------------------------------------------------------------- parsing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import openpyxl
@@ -135,7 +136,10 @@ def test_history_sheets_and_columns(tmp_path):
     assert {r[1] for r in data_rows(wb["Bevindingen"])} == {"nieuw", "blijvend"}
     assert data_rows(wb["Opgelost"])[0][3] == "61555555"
     waived = data_rows(wb["Aanvaard"])[0]
-    assert waived[3] == "61444444" and waived[8] == "2025-12-31"
+    assert waived[3] == "61444444" and waived[8] == dt.datetime(2025, 12, 31)
+    assert wb["Aanvaard"]["I2"].number_format == "dd/mm/yyyy"
+    first_seen = [r[2] for r in data_rows(wb["Bevindingen"])]
+    assert set(first_seen) == {dt.datetime(2025, 6, 15), dt.datetime(2025, 4, 15)}
 
 
 def test_english(tmp_path):

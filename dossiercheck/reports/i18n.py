@@ -62,7 +62,7 @@ TEXT: dict[str, dict[str, str]] = {
         # findings
         "findings_title": "Bevindingen per organisatie en klant",
         "filter_label": "Zoeken",
-        "filter_placeholder": "Zoek op klantnummer, regel, tekst, bestand…",
+        "filter_placeholder": "klantnummer, regel, tekst…",
         "filter_severity": "Ernst",
         "filter_rule": "Regel",
         "filter_org": "Organisatie",
@@ -204,7 +204,7 @@ TEXT: dict[str, dict[str, str]] = {
         "waiver_problems_title": "Problems with the waivers file",
         "findings_title": "Findings per organisation and client",
         "filter_label": "Search",
-        "filter_placeholder": "Search client number, rule, text, file…",
+        "filter_placeholder": "client number, rule, text…",
         "filter_severity": "Severity",
         "filter_rule": "Rule",
         "filter_org": "Organisation",

@@ -17,6 +17,7 @@ strings to formulas, numbers or links as a second guard.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import tempfile
@@ -74,6 +75,11 @@ class Sheets:
         self.wrap_quoted = wb.add_format({"text_wrap": True, "valign": "top", "quote_prefix": True})
         self.bold = wb.add_format({"bold": True})
         self.severity = {s: wb.add_format(style) for s, style in SEVERITY_STYLE.items()}
+        self.date = wb.add_format({"num_format": "dd/mm/yyyy", "valign": "top", "align": "left"})
+
+    def set_lang(self, lang: str) -> None:
+        if lang == "en":
+            self.date.set_num_format("yyyy-mm-dd")
 
     def put(self, ws, r: int, c: int, value: Any, fmt=None, wrap: bool = False) -> None:
         """Write one cell: text always as a string (never a formula), numbers as numbers."""
@@ -154,12 +160,24 @@ def write_table(
                 write_string(r, c, v, quoted if v.startswith(DANGEROUS_START) else plain)
             elif type(v) is int or (type(v) is float and math.isfinite(v)):
                 write_number(r, c, v, plain)
+            elif type(v) is dt.date:
+                ws.write_datetime(r, c, v, sh.date)
             else:
                 sh.put(ws, r, c, v, wrap=wrap)
     if ws is None:
         ws = open_sheet()
     close(ws, r)
     return sheets
+
+
+def _date(value: str | None) -> dt.date | str | None:
+    """An ISO date as a date cell (shown dd/mm/jjjj, sortable and filterable); other text as is."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
 
 
 def _finding_rows(findings: list[dict], lang: str, rules: vm.RuleTexts, mask, history: bool) -> Iterator[list]:
@@ -169,7 +187,7 @@ def _finding_rows(findings: list[dict], lang: str, rules: vm.RuleTexts, mask, hi
         sev = (f.severity, label.get(f.severity, f.severity))
         row = [sev]
         if history:
-            row += [i18n.status_label(f.status, lang), f.first_seen]
+            row += [i18n.status_label(f.status, lang), _date(f.first_seen)]
         row += [
             f.rule, f.title, f.klant, f.cheque, vm.org_label(f.org, lang), f.file, f.sheet, f.row,
             f.message, f.hint, f.source, f.fingerprint,
@@ -197,6 +215,7 @@ def _fill(wb: xlsxwriter.Workbook, payload: dict, lang: str, title: str) -> None
     mask = vm.make_masker()
     rules = vm.RuleTexts(lang)
     sh = Sheets(wb)
+    sh.set_lang(lang)
     findings = payload.get("findings") or []
     history = any(f.get("status") for f in findings)
     wb.set_properties({"title": title, "comments": f"{payload.get('tool', 'dossiercheck')} {__version__}"})
@@ -248,7 +267,7 @@ def _fill(wb: xlsxwriter.Workbook, payload: dict, lang: str, title: str) -> None
             [14, 9, 38, 14, 14, 30, 70, 12, 22],
             (
                 [(f.severity, label.get(f.severity, f.severity)), f.rule, f.title, f.klant, f.cheque,
-                 vm.org_label(f.org, lang), f.message, f.first_seen, f.fingerprint]
+                 vm.org_label(f.org, lang), f.message, _date(f.first_seen), f.fingerprint]
                 for f in hist["resolved"]
             ),
             severity_col=0,
@@ -263,7 +282,7 @@ def _fill(wb: xlsxwriter.Workbook, payload: dict, lang: str, title: str) -> None
             (
                 [(w.finding.severity, label.get(w.finding.severity, w.finding.severity)), w.finding.rule,
                  w.finding.title, w.finding.klant, vm.org_label(w.finding.org, lang), w.finding.message, w.reason,
-                 w.accepted_by, w.expires, w.finding.fingerprint]
+                 w.accepted_by, _date(w.expires), w.finding.fingerprint]
                 for w in hist["waived"]
             ),
             severity_col=0,

@@ -46,8 +46,18 @@ _RRN_SEP = re.compile(r"[\s.\-/]")
 
 def rrn_valid(text: str) -> bool:
     """Belgian national number check (DAT006): 11 digits; check = 97 - (first 9 mod 97), or for
-    births from 2000 on 97 - ((2 followed by the first 9 digits) mod 97)."""
-    digits = _RRN_SEP.sub("", str(text))
+    births from 2000 on 97 - ((2 followed by the first 9 digits) mod 97).
+
+    A number cell drops leading zeros (someone born in 2000–2009 has a national number starting
+    with 0, and Excel turns ``01020312345`` typed without quote into 1020312345): 9 or 10 bare
+    digits (``.0`` of a float cell allowed) are padded back to 11 before the check, as
+    klantnummers are (TABLES.md "lost leading zeros")."""
+    text = str(text).strip()
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    digits = _RRN_SEP.sub("", text)
+    if 9 <= len(digits) <= 10 and digits.isdigit():
+        digits = digits.zfill(11)
     if len(digits) != 11 or not digits.isdigit():
         return False
     base, check = int(digits[:9]), int(digits[9:])

@@ -155,8 +155,8 @@ def dat004(ctx: Context) -> pd.DataFrame:
     title_en="Duplicate key",
     hint_nl="Elk klantnummer staat één keer in de dossiers, elk chequenummer één keer in de cheques: verwijder of corrigeer de dubbele rij.",
     hint_en="Each klantnummer appears once in dossiers and each chequenummer once in cheques: remove or correct the duplicate row.",
-    message_nl="{column} {waarde} komt al eerder voor in deze tabel; dit is een extra rij met dezelfde sleutel.",
-    message_en="{column} {waarde} already occurs earlier in this table; this is an extra row with the same key.",
+    message_nl="Het {column} {waarde} komt al eerder voor in deze tabel; dit is een extra rij met dezelfde sleutel.",
+    message_en="The {column} {waarde} already occurs earlier in this table; this is an extra row with the same key.",
     logic="Duplicate key: same klantnummer twice in `dossiers`, same chequenummer twice in `cheques` (one finding per extra row).",
     any_of=("dossiers", "cheques"),
     needs={},
@@ -210,8 +210,8 @@ ORPHAN_TABLES = ("lijnen", "notities", "plannen", "documenten", "contacten", "af
     title_en="Orphan row (no dossier or cheque)",
     hint_nl="Controleer het klant- of chequenummer: het komt niet voor in de dossiers of cheques van deze export.",
     hint_en="Check the klantnummer or chequenummer: it does not occur in the dossiers or cheques of this export.",
-    message_nl="{key_name} {key} komt niet voor in {parent}.",
-    message_en="{key_name} {key} does not occur in {parent}.",
+    message_nl="Het {key_name} {key} komt niet voor in de tabel {parent}.",
+    message_en="The {key_name} {key} does not occur in the table {parent}.",
     logic=(
         "Orphan: a row of `lijnen`, `notities`, `plannen`, `documenten`, `contacten`, `afsprakenbladen`, "
         "`services`, `categorieen` whose klantnummer is not in `dossiers` (only when `dossiers` is given); a "

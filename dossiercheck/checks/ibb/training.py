@@ -28,10 +28,13 @@ def ibb017(ctx: Context) -> pd.DataFrame:
     opleidingscode is not 953030."""
     l = ctx.table("lijnen")
     code = str(ctx.cfg("ibb.stage_code")).strip()
-    mentions = pd.Series(False, index=l.index)
-    for term in ctx.cfg("ibb.stage_terms"):  # a configured term list, not rows
-        mentions |= contains_text(l["samenvatting"], str(term))
     training = (l["programme"] == "opleiding").fillna(False).astype(bool) & l["active"].astype(bool)
+    texts = l.loc[training.to_numpy(), "samenvatting"]  # only the training lines' texts are searched
+    hit = pd.Series(False, index=texts.index)
+    for term in ctx.cfg("ibb.stage_terms"):  # a configured term list, not rows
+        hit |= contains_text(texts, str(term))
+    mentions = pd.Series(False, index=l.index)
+    mentions[hit.index[hit.to_numpy()]] = True
     wrong = ~(l["opleidingscode"].astype("string").str.strip() == code).fillna(False).astype(bool)
     return offending(
         l,

@@ -748,25 +748,27 @@ _THEME_SPLIT = r"[;,\n\r]+"
 )
 def lbc013(ctx: Context) -> pd.DataFrame:
     """Themes are split on ``;``, ``,`` and newlines (TABLES.md) and compared after
-    normalisation; empty pieces (a trailing ``;``) are ignored."""
+    normalisation; empty pieces (a trailing ``;``) are ignored, and a text of separators only
+    (``;``) names no theme: it counts as empty."""
     import re
 
     ch = ctx.table("cheques")
     allowed = {normalise(t) for t in ctx.cfg("lbc.themes")}
     splitter = re.compile(_THEME_SPLIT)
 
-    def unknown(text: str) -> list[str]:
-        parts = [p.strip() for p in splitter.split(str(text))]
-        return [p for p in parts if p and normalise(p) not in allowed]
+    def themes(text: str) -> list[str]:
+        return [p.strip() for p in splitter.split(str(text)) if normalise(p)]
 
     reden = ch["reden_begeleiding"].astype("string")
-    no_reden = reden.isna().to_numpy(dtype=bool)
     codes, uniques = pd.factorize(reden, use_na_sentinel=True)
+    u_themes = [themes(u) for u in uniques]  # once per distinct text
     u_bad = np.empty(len(uniques) + 1, dtype=object)
-    u_bad[: len(uniques)] = [unknown(u) for u in uniques]  # once per distinct text
+    u_bad[: len(uniques)] = [[t for t in ts if normalise(t) not in allowed] for ts in u_themes]
     u_bad[len(uniques)] = []
+    u_none = np.array([not ts for ts in u_themes] + [True], dtype=bool)
     u_txt = np.array([", ".join(f"'{x}'" for x in b) for b in u_bad], dtype=object)
     take = np.where(codes < 0, len(uniques), codes)
+    no_reden = u_none[take]
     bad = pd.Series(u_bad[take], index=ch.index, dtype="object")
     bad_text = u_txt[take].astype(str)
     has_bad = (bad_text != "")

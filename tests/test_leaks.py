@@ -1,0 +1,199 @@
+"""Nothing leaked: an audit of exports seeded with national numbers, e-mail addresses and phone
+numbers in free text (and in cells that findings quote) writes none of them unmasked, in the
+HTML, the Excel workbook (every sheet, read back with openpyxl) or findings.json; hostile text
+(script tags, attribute breakers, spreadsheet formulas) is inert text in every output; and the
+audit makes no network connection (it runs here with sockets blocked)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import socket
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from dossiercheck.reports.masking import mask_payload
+from dossiercheck.run import RunOptions, run_audit
+
+
+def national_number(yymmdd: str, serial: int) -> str:
+    base = f"{yymmdd}{serial:03d}"
+    return f"{base}{97 - int(base) % 97:02d}"
+
+
+RRN = national_number("850730", 33)
+RRN_WRITTEN = f"{RRN[:2]}.{RRN[2:4]}.{RRN[4:6]}-{RRN[6:9]}.{RRN[9:]}"
+RRN2 = national_number("020314", 150)  # born in 2002: the check includes a leading 2
+RRN2 = f"{RRN2[:9]}{97 - int('2' + RRN2[:9]) % 97:02d}"
+EMAIL, EMAIL2, EMAIL3 = "jan.peeters@telenet.be", "an.smet@gmail.com", "info@campus-x.be"
+PHONE, PHONE2, PHONE3 = "0475 12 34 56", "+32 475 98 76 54", "09/123 45 67"
+PII = [RRN, RRN_WRITTEN, RRN2, EMAIL, EMAIL2, EMAIL3, PHONE, PHONE2, PHONE3]
+
+SCRIPT = '<script>alert("dc-xss")</script>'
+IMG = '"><img src=x onerror=alert("dc-img")>'
+CMD = "=cmd|' /C calc'!A0"
+AT_SUM = "@SUM(1+1)"
+HYPERLINK = '=HYPERLINK("http://evil.example","klik")'
+PLUS = "+1+cmd|' /C notepad'!A0"
+HOSTILE = [SCRIPT, IMG, CMD, AT_SUM, HYPERLINK, PLUS]
+SVG_SHEET = '"><svg onload=alert(9)>'
+
+
+def write_inputs(folder: Path) -> None:
+    folder.mkdir()
+    wb = xlsxwriter.Workbook(str(folder / "klantendossiers.xlsx"), {"strings_to_formulas": False,
+                                                                     "strings_to_numbers": False})
+    lijnen = wb.add_worksheet("Stappen naar werk")
+    rows = [
+        ["Klantnummer", "Stap", "Toestand", "Startdatum", "Einddatum", "Samenvatting", "Organisatie"],
+        # free text with personal data: OUT008 (active outplacement line)
+        ["61000001", "Outplacement", "Bezig", "03/02/2025", "",
+         f"Klant belt vanaf {PHONE}, mail {EMAIL}, rijksregister {RRN_WRITTEN}.", "Outplacement Oost"],
+        # cells that findings quote, holding personal data
+        [PHONE3, "Outplacement", "Bezig", "03/02/2025", "", "", "Outplacement Oost"],          # DAT004
+        ["61000003", "Outplacement", RRN, "03/02/2025", "", "", EMAIL3],                         # DAT003
+        ["61000004", "Outplacement", "Bezig", EMAIL2, "", "", "Outplacement Oost"],              # DAT002
+        # hostile text
+        [SCRIPT, SCRIPT, "Bezig", "03/02/2025", "", SCRIPT, SCRIPT],
+        ["61000006", "Outplacement", IMG, CMD, "", IMG, CMD],
+        [AT_SUM, "Outplacement", "Bezig", "03/02/2025", PLUS, HYPERLINK, AT_SUM],
+        ["61000008", HYPERLINK, "Bezig", "03/02/2025", HYPERLINK, PLUS, HYPERLINK],
+    ]
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            lijnen.write_string(r, c, v)
+    other = wb.add_worksheet(SVG_SHEET[:31])
+    other.write_row(0, 0, ["Contact", f"mail {EMAIL2}", f"tel {PHONE2}", SCRIPT, CMD])
+    wb.add_worksheet(EMAIL[:31]).write_row(0, 0, ["Naam", RRN])
+    wb.close()
+    # gesprekken as a CSV whose name is hostile too: LBC014 on the feedback
+    lines = [
+        "Cheque nr;Datum gesprek;Naam begeleider;Type gesprek;Duurtijd;Feedback",
+        f"12345678901;03/02/2025;Janssens Thomas;Intake gesprek;1u30;Bel {PHONE2} of mail {EMAIL2} ({RRN2})",
+        f"12345678902;04/02/2025;{SCRIPT};Intake gesprek;1u;{IMG}",
+        f"12345678903;05/02/2025;{CMD};Intake gesprek;{AT_SUM};{HYPERLINK}",
+    ]
+    (folder / "gesprekken =SUM(1+1) <b>.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+
+
+def _no_network(*args, **kwargs):
+    raise AssertionError("dossiercheck tried to open a network connection")
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("leaks")
+    write_inputs(tmp / "in")
+    mp = pytest.MonkeyPatch()
+    mp.setattr(socket, "socket", _no_network)
+    mp.setattr(socket, "create_connection", _no_network)
+    mp.setattr(socket, "getaddrinfo", _no_network)
+    try:
+        outcome = run_audit(RunOptions(paths=[str(tmp / "in")], peildatum=dt.date(2025, 6, 15), out_dir=tmp / "out",
+                                       formats=["html", "xlsx", "json"], lang="nl", no_history=True))
+    finally:
+        mp.undo()
+    return tmp / "out", outcome
+
+
+def test_audit_runs_with_sockets_blocked(outputs):
+    out, outcome = outputs
+    assert sorted(p.name for p in outcome.written) == ["findings.json", "rapport.html", "rapport.xlsx"]
+    rules = {f["rule"] for f in outcome.payload["findings"]}
+    assert {"OUT008", "LBC014", "DAT002", "DAT003", "DAT004"} <= rules, rules
+
+
+def xlsx_cells(path: Path) -> list[tuple[str, str, object, str]]:
+    """(sheet, coordinate, value, data type) of every cell of every sheet."""
+    wb = openpyxl.load_workbook(path)
+    out = [(ws.title, c.coordinate, c.value, c.data_type) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+           if c.value is not None]
+    return out
+
+
+def _digits(s: str) -> str:
+    return re.sub(r"\D", "", s)
+
+
+@pytest.mark.parametrize("fmt", ["html", "json", "xlsx"])
+def test_no_personal_data_unmasked(outputs, fmt):
+    out, _ = outputs
+    if fmt == "xlsx":
+        texts = [str(v) for *_, v, _t in xlsx_cells(out / "rapport.xlsx")]
+        wb = openpyxl.load_workbook(out / "rapport.xlsx")
+        texts += [ws.title for ws in wb.worksheets]
+    else:
+        texts = [(out / f"{'rapport.html' if fmt == 'html' else 'findings.json'}").read_text("utf-8")]
+        if fmt == "json":  # the decoded strings too (escapes aside)
+            texts.append(json.dumps(json.loads(texts[0]), ensure_ascii=False))
+    for text in texts:
+        for value in PII:
+            assert value not in text, f"{value!r} unmasked in {fmt}"
+        digit_runs = set(re.findall(r"\d{9,}", _digits(" ".join(re.findall(r"[\d .\-/+]{9,}", text)))))
+        for value in (RRN, RRN2, _digits(PHONE2)[2:], _digits(PHONE)):
+            assert not any(value in run for run in digit_runs if len(run) <= 13), f"{value} (digits) in {fmt}"
+    assert "***" in "".join(texts), "masked values show as ***"
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.script_text: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.script_text.append(data)
+
+
+def test_hostile_text_is_escaped_in_html(outputs):
+    out, _ = outputs
+    html = (out / "rapport.html").read_text("utf-8")
+    p = _Elements()
+    p.feed(html)
+    assert not any("dc-xss" in s or "dc-img" in s for s in p.script_text), "input text inside a <script>"
+    assert not [t for t, a in p.tags if t == "img"], "an element from the input"
+    handlers = [a for _, a in p.tags if any(k.startswith("on") and "alert(" in (v or "") for k, v in a.items())]
+    assert not handlers, "an event handler from the input"
+    assert SCRIPT not in html and "<img src=x" not in html and "<svg onload" not in html
+    assert "&lt;script&gt;alert(" in html, "the script text is shown, escaped"
+
+
+def test_hostile_text_is_a_string_never_a_formula_in_xlsx(outputs):
+    out, _ = outputs
+    cells = xlsx_cells(out / "rapport.xlsx")
+    formulas = [(s, c, v) for s, c, v, t in cells if t == "f"]
+    assert not formulas, formulas[:5]
+    shown = {v for *_, v, t in cells if isinstance(v, str)}
+    for needle in (CMD, AT_SUM, HYPERLINK, "cmd|' /C calc'"):
+        hits = [v for v in shown if needle in v]
+        assert hits, f"{needle!r} is shown as text somewhere"
+    with zipfile.ZipFile(out / "rapport.xlsx") as z:
+        for name in z.namelist():
+            if name.endswith(".xml"):
+                assert b"<f>" not in z.read(name) and b"<f " not in z.read(name), name
+    # a cell that starts like a formula is stored as a string (openpyxl reads it back as text)
+    starts = [v for v in shown if v.startswith(("=", "@", "+", "-"))]
+    assert all(isinstance(v, str) for v in starts)
+
+
+def test_hostile_text_is_plain_data_in_json(outputs):
+    out, outcome = outputs
+    p = json.loads((out / "findings.json").read_text("utf-8"))
+    assert p == json.loads(json.dumps(mask_payload(outcome.payload), default=str)), "the payload, masked"
+    text = json.dumps(p, ensure_ascii=False)
+    assert "dc-xss" in text and "cmd|" in text, "hostile text is kept as data in JSON (it is inert there)"
