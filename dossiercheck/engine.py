@@ -554,6 +554,51 @@ def _rule_tables_memo(
     return out
 
 
+def partition_key(raw_tables: Mapping[str, pd.DataFrame]) -> dict[str, np.ndarray]:
+    """Per table, the client each raw row belongs to, as text: the parsed klantnummer; for
+    ``gesprekken`` the klantnummer of its cheque (from ``cheques``), else ``"cheque:"`` and the
+    parsed chequenummer. A key that cannot be parsed is kept as its trimmed raw text (all rows
+    holding that text stay together). Every cross-row rule works within one client (and its
+    cheques), so rows with the same key must be audited together; see docs/scaling.md."""
+    from dossiercheck.parsing import parse_series
+
+    def parsed(frame: pd.DataFrame, col: str) -> pd.Series:
+        spec = next(c for t in TABLES.values() for c in t.columns if c.name == col)
+        p = parse_series(frame[col], spec)
+        return p.values.astype("string").fillna(p.clean.fillna(""))
+
+    cheque_client = pd.Series(dtype="string")
+    cheques = raw_tables.get("cheques")
+    if cheques is not None and {"chequenummer", "klantnummer"} <= set(cheques.columns):
+        both = pd.DataFrame({"c": parsed(cheques, "chequenummer").to_numpy(), "k": parsed(cheques, "klantnummer").to_numpy()})
+        cheque_client = both[both["c"] != ""].drop_duplicates("c").set_index("c")["k"]
+    keys = {}
+    for name, frame in raw_tables.items():
+        if "klantnummer" in frame.columns:
+            keys[name] = parsed(frame, "klantnummer").to_numpy(dtype=object)
+        elif "chequenummer" in frame.columns:
+            cheque = parsed(frame, "chequenummer")
+            client = cheque.map(cheque_client).astype("string")
+            keys[name] = client.fillna("cheque:" + cheque).to_numpy(dtype=object)
+        else:
+            keys[name] = np.full(len(frame), "", dtype=object)
+    return keys
+
+
+def partition_frames(raw_tables: Mapping[str, pd.DataFrame], n: int) -> list[dict[str, pd.DataFrame]]:
+    """Split raw tables into ``n`` partitions by a stable hash of :func:`partition_key`, each
+    auditable on its own with :func:`audit_frames`: the findings of all partitions together are
+    the findings of the whole (the single-process stand-in for a Spark/Dask shuffle on the key).
+    Each partition keeps the rows' ``_file``/``_sheet``/``_row``."""
+    keys = partition_key(raw_tables)
+    parts: list[dict[str, pd.DataFrame]] = [{} for _ in range(n)]
+    for name, frame in raw_tables.items():
+        h = pd.util.hash_array(keys[name].astype(object), categorize=True).astype("uint64") % np.uint64(n)
+        for i in range(n):
+            parts[i][name] = frame[h == i]
+    return parts
+
+
 def audit_frames(
     raw_tables: Mapping[str, pd.DataFrame],
     config: dict,

@@ -81,6 +81,8 @@ def test_every_corpus_file_has_a_case(corpus):
         for f in c["file"] if isinstance(c["file"], list) else [c["file"]]:
             used.add(f)
     files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    missing = sorted(u for u in used if not (root / u).exists())
+    assert not missing, f"make_corpus.py did not write {missing} (xlwt / msoffcrypto-tool not installed?)"
     covered = {f for f in files if f in used or any(f.startswith(u + "/") for u in used)}
     assert files - covered == set()
 
@@ -232,3 +234,26 @@ def test_every_unparseable_sample_cell_is_a_finding_at_its_row(sample):
                     bad.add((i["file"], i["sheet"], rownum))
     assert bad, "the sample plants unparseable cells"
     assert bad <= found, sorted(bad - found)
+
+
+# --- the refusal messages ---------------------------------------------------------------------------
+
+
+def test_input_messages_exist_in_dutch_and_english_and_stay_one_line():
+    import string
+
+    from dossiercheck.io.workbook import MESSAGES, InputError
+
+    fields = string.Formatter()
+    for key, texts in MESSAGES.items():
+        assert set(texts) == {"nl", "en"}, key
+        names = [{f[1] for f in fields.parse(texts[lang]) if f[1]} for lang in ("nl", "en")]
+        assert names[0] == names[1], key
+        params = {n: "x\ny" for n in names[0] - {"hint"}} | {"file": "map/a\r\nb.xlsx", "sheet": "Blad\n1"}
+        if "hint" in names[0]:
+            params["limit_key"] = "max_cells"
+        e = InputError(key, **params)
+        for lang in ("nl", "en"):
+            line = e.render(lang)
+            assert "\n" not in line and "\r" not in line and line.startswith("map/a b.xlsx [Blad 1]: "), line
+        assert str(e) == e.render("nl")

@@ -224,8 +224,9 @@ def formatted(n: str, style: int) -> str:
 def test_rrn_valid_never_raises(text):
     ok = rrn_valid(text)
     assert ok in (True, False)
-    if ok:
-        assert len(re.sub(r"[\s.\-/]", "", text)) == 11
+    if ok:  # 11 digits, or 9-10 bare digits of a number cell that lost its leading zeros
+        digits = re.sub(r"[\s.\-/]", "", re.sub(r"\.0$", "", text.strip()))
+        assert len(digits) == 11 or (9 <= len(digits) <= 10 and digits.isdigit())
 
 
 @given(national_numbers(), st.integers(0, 3))

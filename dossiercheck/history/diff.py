@@ -23,6 +23,7 @@ import click
 from dossiercheck import __version__
 from dossiercheck.history import compare as cmp
 from dossiercheck.history import store
+from dossiercheck.reports.payload import atomic_write_bytes
 
 MAX_LISTED = 25
 
@@ -186,15 +187,7 @@ def render(d: dict, lang: str) -> list[str]:
 
 
 def _write_json(data: dict, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(json.dumps(data, ensure_ascii=False, indent=1, default=str).encode("utf-8"))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, json.dumps(data, ensure_ascii=False, indent=1, default=str).encode("utf-8"))
 
 
 def _list_runs(runs: list[dict], path: Path, t: dict) -> None:

@@ -802,6 +802,9 @@ def read_workbook(path: Path, shown: str, limits: dict) -> list[Grid]:
                 macros = any(n.lower().endswith("vbaproject.bin") for n in zf.namelist())
         except (zipfile.BadZipFile, KeyError, zlib.error, EOFError, NotImplementedError, OSError, ValueError) as e:
             raise InputError("corrupt_xlsx", file=shown, detail=_one_line(e)) from None
+        except InputError as e:
+            e.params.setdefault("file", shown)
+            raise
         for part, ext in extents.items():
             sheet = next((n for n, pt in parts.items() if pt == part), part)
             _refuse_extent(shown, sheet, ext, limits)

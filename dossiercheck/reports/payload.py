@@ -84,10 +84,28 @@ def build_payload(result: AuditResult, inputs: list[dict], unrecognised: list[di
     }
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
+def _file_mode() -> int:
+    """The mode a plain ``open()`` would give a new file (0o666 minus the umask): reports on a
+    shared drive must stay readable for colleagues, unlike mkstemp's private 0o600."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+FILE_MODE = _file_mode()
+
+
+def temp_beside(path: Path) -> tuple[int, str]:
+    """A temporary file in ``path``'s folder (same file system, so the final rename is atomic)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, FILE_MODE)
+    return fd, tmp
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it into place."""
+    fd, tmp = temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -31,6 +31,7 @@ import xlsxwriter
 from dossiercheck import __version__
 from dossiercheck.reports import i18n
 from dossiercheck.reports import viewmodel as vm
+from dossiercheck.reports.payload import temp_beside
 
 MAX_SHEET_ROWS = 1_048_576  # rows of one Excel sheet, header included (monkeypatched in tests)
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
@@ -50,8 +51,7 @@ SEVERITY_STYLE = {
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """A temporary file beside ``path`` to write to; renamed onto ``path`` when all went well."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = temp_beside(path)
     os.close(fd)
     try:
         yield Path(tmp)
