@@ -159,7 +159,8 @@ def _header_notes(grid: Grid, table: str, header_idx: int, mapping: dict[int, st
                          f"column {col_letters(first + 1)} is read, column {col_letters(pos + 1)} ignored")
     body = grid.cells.iloc[header_idx + 1 :]
     blank = [pos for pos, h in enumerate(header) if not h]
-    if blank and len(body):
+    blank = [pos for pos in blank if body[pos].notna().any()] if len(body) else []
+    if blank:
         filled = (body[blank].astype("string").apply(lambda c: c.str.strip().fillna("") != "")).any(axis=1)
         n = int(filled.sum())
         if n:

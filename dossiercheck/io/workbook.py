@@ -934,11 +934,15 @@ def read_csv_grid(path: Path, shown: str, limits: dict, choose_delimiter) -> Gri
     cells.columns = range(cells.shape[1])
     cells = cells.astype("string")
     if cells.shape[1] > 1 and len(cells):  # a delimiter that changes mid-file: say so beside the findings
-        rest_empty = (cells.iloc[:, 1:].fillna("") == "").all(axis=1)
+        first = cells[0]
         for other in CSV_DELIMITERS:
             if other == delimiter:
                 continue
-            odd = int((rest_empty & cells[0].str.contains(other, regex=False).fillna(False)).sum())
+            cand = np.flatnonzero(first.str.contains(other, regex=False).fillna(False).to_numpy())
+            if not len(cand):
+                continue
+            rest = cells.iloc[cand, 1:]
+            odd = int((rest.fillna("") == "").all(axis=1).sum())
             if odd:
                 warnings.append(f"{odd} row(s) hold one field containing {other!r}: another delimiter than {delimiter!r}?")
     row_numbers = None

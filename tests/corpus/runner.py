@@ -84,12 +84,20 @@ def _child(argv: list[str], stdout: str, stderr: str) -> None:
     os._exit(code)
 
 
+def _noop() -> None:
+    pass
+
+
 @lru_cache(maxsize=1)
 def _context():
+    """The forkserver context, started (and its imports done) before any run is timed."""
     if "forkserver" not in mp.get_all_start_methods():
         return None
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
+    warm = ctx.Process(target=_noop)
+    warm.start()
+    warm.join(120)
     return ctx
 
 
@@ -166,6 +174,7 @@ def run_all(root: Path, workers: int = 2) -> dict[str, Run]:
         files = case["file"] if isinstance(case["file"], list) else [case["file"]]
         return case["id"], run_cli(audit_args([str(corpus / f) for f in files], out, *extra), out)
 
+    _context()  # start the forkserver once, before the threads
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return dict(pool.map(one, cases()))
 
