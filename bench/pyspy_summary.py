@@ -27,6 +27,22 @@ def _short(frame: str) -> str:
     return f"{m['fn']} ({f})"
 
 
+def top_frames(path: Path, match: str = "dossiercheck", top: int = 12) -> tuple[int, list[tuple[str, float]]]:
+    """(samples, [(frame, inclusive share %)]) for the frames matching ``match``, excluding the
+    entry points every sample passes through."""
+    inclusive: Counter[str] = Counter()
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not stack:
+            continue
+        total += int(n)
+        for f in {_short(f) for f in stack.split(";")}:
+            if match in f and not f.startswith(("<module>", "run_audit", "measure_audit", "_measure_main", "main ")):
+                inclusive[f] += int(n)
+    return total, [(f, 100 * n / total) for f, n in inclusive.most_common(top)] if total else []
+
+
 def summarise(path: Path, match: str = "dossiercheck", top: int = 30) -> str:
     inclusive: Counter[str] = Counter()
     self_: Counter[str] = Counter()

@@ -7,16 +7,43 @@ from dossiercheck.checks.registry import RULES
 from dossiercheck.checks.rule import Rule
 
 
-def _tables(rule: Rule) -> str:
+# the words of `rules` and `explain` (docs/rules.md is English: render_markdown uses "en")
+TEXT = {
+    "nl": {
+        "head": ("code", "ernst", "tabellen", "titel"),
+        "any_table": "elke tabel",
+        "or": " of ",
+        "severity": {"error": "fout", "warning": "waarschuwing", "info": "info"},
+        "explain": ("ernst", "tabellen", "logica", "wat moet je doen", "bron"),
+    },
+    "en": {
+        "head": ("code", "severity", "tables", "title"),
+        "any_table": "any table",
+        "or": " or ",
+        "severity": {"error": "error", "warning": "warning", "info": "info"},
+        "explain": ("severity", "tables", "logic", "what to do", "source"),
+    },
+}
+
+
+def _text(lang: str) -> dict:
+    return TEXT["en" if lang == "en" else "nl"]
+
+
+def _tables(rule: Rule, lang: str = "en") -> str:
     if rule.needs:
         return ", ".join(rule.needs)
-    return "any table" if len(rule.any_of) > 3 else " or ".join(rule.any_of)
+    t = _text(lang)
+    return t["any_table"] if len(rule.any_of) > 3 else t["or"].join(rule.any_of)
 
 
 def render_text(lang: str = "nl") -> str:
-    lines = []
+    """`dossiercheck rules`: a header line, then one line per rule."""
+    t = _text(lang)
+    code, sev, tables, title = t["head"]
+    lines = [f"{code:6}  {sev:12}  {tables:32}  {title}"]
     for r in RULES:
-        lines.append(f"{r.code}  {r.severity.value:7}  {_tables(r):32}  {r.title(lang)}")
+        lines.append(f"{r.code:6}  {t['severity'][r.severity.value]:12}  {_tables(r, lang):32}  {r.title(lang)}")
     return "\n".join(lines) + "\n"
 
 
@@ -28,15 +55,17 @@ def _config_value(path: str):
 
 
 def explain(rule: Rule, lang: str = "nl") -> str:
-    nl = lang != "en"
+    """`dossiercheck explain CODE`: the rule's metadata, one labelled line each."""
+    t = _text(lang)
+    severity, tables, logic, todo, source = t["explain"]
     lines = [
         f"{rule.code} — {rule.title(lang)}",
-        f"{'ernst' if nl else 'severity'}: {rule.severity.value}",
-        f"{'tabellen' if nl else 'tables'}: {_tables(rule)}"
-        + (" (" + "; ".join(f"{t}: {', '.join(c)}" for t, c in rule.needs.items() if c) + ")" if rule.needs else ""),
-        f"{'logica' if nl else 'logic'}: {rule.logic}",
-        f"{'wat moet je doen' if nl else 'what to do'}: {rule.hint(lang)}",
-        f"{'bron' if nl else 'source'}: {rule.source}",
+        f"{severity}: {t['severity'][rule.severity.value]}",
+        f"{tables}: {_tables(rule, lang)}"
+        + (" (" + "; ".join(f"{tb}: {', '.join(c)}" for tb, c in rule.needs.items() if c) + ")" if rule.needs else ""),
+        f"{logic}: {rule.logic}",
+        f"{todo}: {rule.hint(lang)}",
+        f"{source}: {rule.source}",
     ]
     for key in rule.config_keys:
         lines.append(f"config {key} = {cfgmod.to_jsonable(_config_value(key))!r}")

@@ -12,7 +12,7 @@ import copy
 import datetime as dt
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 MEDICAL_TERMS = [
     "autisme",
@@ -45,8 +45,95 @@ GENERAL: dict[str, Any] = {
 }
 
 
+# --- user-facing messages ---------------------------------------------------------------------
+# One line each, Dutch by default and English with ``--lang en``, like the readers' InputError: a
+# ConfigError carries a message key and its parameters and is rendered in the user's language.
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "file_not_found": {
+        "nl": "configuratiebestand niet gevonden: {file}",
+        "en": "config file not found: {file}",
+    },
+    "file_unreadable": {
+        "nl": "configuratiebestand {file} kan niet gelezen worden: {detail}",
+        "en": "config file {file} cannot be read: {detail}",
+    },
+    "not_utf8": {
+        "nl": "configuratiebestand {file} is geen UTF-8-tekst; bewaar het als UTF-8",
+        "en": "config file {file} is not UTF-8 text; save it as UTF-8",
+    },
+    "not_toml": {
+        "nl": "configuratiebestand {file} is geen geldige TOML: {detail}",
+        "en": "config file {file} is not valid TOML: {detail}",
+    },
+    "unknown_setting": {
+        "nl": "configuratie: onbekende instelling {path}",
+        "en": "config: unknown setting {path}",
+    },
+    "expected_table": {
+        "nl": "configuratie {path}: verwacht een tabel met instellingen ([{path}])",
+        "en": "config {path}: expected a table of settings ([{path}])",
+    },
+    "expected_date": {
+        "nl": "configuratie {path}: verwacht een datum (JJJJ-MM-DD), niet {value!r}",
+        "en": "config {path}: expected a date (YYYY-MM-DD), got {value!r}",
+    },
+    "expected_bool": {
+        "nl": "configuratie {path}: verwacht true of false, niet {value!r}",
+        "en": "config {path}: expected true/false, got {value!r}",
+    },
+    "expected_int": {
+        "nl": "configuratie {path}: verwacht een geheel getal, niet {value!r}",
+        "en": "config {path}: expected a whole number, got {value!r}",
+    },
+    "expected_number": {
+        "nl": "configuratie {path}: verwacht een getal, niet {value!r}",
+        "en": "config {path}: expected a number, got {value!r}",
+    },
+    "expected_list": {
+        "nl": "configuratie {path}: verwacht een lijst, niet {value!r}",
+        "en": "config {path}: expected a list, got {value!r}",
+    },
+    "expected_text": {
+        "nl": "configuratie {path}: verwacht tekst, niet {value!r}",
+        "en": "config {path}: expected text, got {value!r}",
+    },
+}
+
+
+def one_line(value: object) -> object:
+    """A text parameter as one line (a file name or a library message may hold a line break);
+    other values are kept as they are, for ``{value!r}``."""
+    if isinstance(value, (str, Path, BaseException)):
+        return " ".join(str(value).split())
+    return value
+
+
 class ConfigError(ValueError):
-    """A config file that cannot be used (one clear line for the user)."""
+    """A config (or waivers, or history) file that cannot be used: one line for the user, in
+    Dutch (``str(e)``) or in English (``e.render("en")``). Carries a message key of the class's
+    :attr:`MESSAGES` and its parameters; subclasses bring their own messages
+    (:class:`dossiercheck.waivers.WaiverError`, :class:`dossiercheck.history.store.HistoryError`)."""
+
+    MESSAGES: ClassVar[dict[str, dict[str, str]]] = MESSAGES
+
+    def __init__(self, key: str, /, **params: object):
+        if key not in self.MESSAGES:
+            raise KeyError(f"unknown {type(self).__name__} message {key!r}")
+        self.key = key
+        self.params = params
+        super().__init__(key)
+
+    def _params(self, lang: str) -> dict[str, object]:
+        """The parameters for the message; subclasses add language-dependent ones."""
+        return {k: one_line(v) for k, v in self.params.items()}
+
+    def render(self, lang: str = "nl") -> str:
+        lang = lang if lang in ("nl", "en") else "nl"
+        return self.MESSAGES[self.key][lang].format_map(self._params(lang))
+
+    def __str__(self) -> str:
+        return self.render("nl")
 
 
 def defaults() -> dict[str, Any]:
@@ -69,27 +156,27 @@ def _coerce(path: str, default: Any, value: Any) -> Any:
                 return dt.date.fromisoformat(value)
             except ValueError:
                 pass
-        raise ConfigError(f"config {path}: expected a date (YYYY-MM-DD), got {value!r}")
+        raise ConfigError("expected_date", path=path, value=value)
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
-        raise ConfigError(f"config {path}: expected true/false, got {value!r}")
+        raise ConfigError("expected_bool", path=path, value=value)
     if isinstance(default, int) and not isinstance(default, bool):
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        raise ConfigError(f"config {path}: expected a whole number, got {value!r}")
+        raise ConfigError("expected_int", path=path, value=value)
     if isinstance(default, float):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
-        raise ConfigError(f"config {path}: expected a number, got {value!r}")
+        raise ConfigError("expected_number", path=path, value=value)
     if isinstance(default, list):
         if isinstance(value, list):
             return value
-        raise ConfigError(f"config {path}: expected a list, got {value!r}")
+        raise ConfigError("expected_list", path=path, value=value)
     if isinstance(default, str):
         if isinstance(value, str):
             return value
-        raise ConfigError(f"config {path}: expected text, got {value!r}")
+        raise ConfigError("expected_text", path=path, value=value)
     return value
 
 
@@ -98,10 +185,10 @@ def merge(base: dict[str, Any], override: dict[str, Any], prefix: str = "") -> d
     for key, value in override.items():
         path = f"{prefix}{key}"
         if key not in out:
-            raise ConfigError(f"config: unknown setting {path}")
+            raise ConfigError("unknown_setting", path=path)
         if isinstance(out[key], dict):
             if not isinstance(value, dict):
-                raise ConfigError(f"config {path}: expected a table of settings")
+                raise ConfigError("expected_table", path=path)
             # Free-form tables (a mapping of codes) accept new keys; settings tables do not.
             if out[key].get("__open__"):
                 merged = dict(out[key])
@@ -124,11 +211,13 @@ def load(path: str | Path | None) -> dict[str, Any]:
         with p.open("rb") as fh:
             data = tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError(f"config file not found: {p}") from None
+        raise ConfigError("file_not_found", file=p) from None
+    except UnicodeDecodeError:
+        raise ConfigError("not_utf8", file=p) from None
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"config file {p} is not valid TOML: {e}") from None
+        raise ConfigError("not_toml", file=p, detail=e) from None
     except OSError as e:
-        raise ConfigError(f"config file {p} cannot be read: {e.strerror}") from None
+        raise ConfigError("file_unreadable", file=p, detail=e.strerror) from None
     return merge(base, data)
 
 

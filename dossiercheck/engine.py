@@ -1,11 +1,16 @@
 """The audit engine: parsed tables in, findings out.
 
 :func:`audit_frames` is the entry point for already-loaded frames (one raw frame per table, as
-the readers produce them, or as a Spark/Dask partition hands them over: see docs/scaling.md).
-It validates each table (schemas), runs the programme ``prepare`` hooks once, runs every rule on
-the rows it may see, and turns the offending rows rules return into findings: code, severity,
-source rows, klantnummer, chequenummer, organisation, message and fingerprint are attached
-here, once, for every rule.
+the readers produce them, or as a Spark/Dask partition hands them over: see docs/scaling.md and
+:func:`partition_frames`). It validates each table (schemas), runs the programme ``prepare``
+hooks once, runs every rule on the rows it may see, and turns the offending rows rules return
+into findings: code, severity, source rows, klantnummer, chequenummer, organisation, message and
+fingerprint are attached here, once, for every rule.
+
+Cost follows the data, not Python loops: a rule's messages and details are built column-wise
+(each detail column formatted once per distinct value); the row facts of all findings (file,
+sheet, row, klantnummer, organisation, identity, sources) are resolved at the end, in one pass,
+for the rows findings point at only (:class:`RowIndex`).
 """
 
 from __future__ import annotations
@@ -525,6 +530,12 @@ def _rule_tables(
     return out
 
 
+# How many filtered tables _rule_tables keeps for the next rules: rules of one programme run one
+# after the other and mostly share theirs; keeping every one would hold several copies of a 1 M-row
+# table at once (about 1 GB at 200,000 clients).
+MEMO_FRAMES = 4
+
+
 def _rule_tables_memo(
     rule: Rule, tables: Mapping[str, pd.DataFrame], bad: Mapping[str, pd.DataFrame], memo: dict
 ) -> dict:
@@ -546,12 +557,21 @@ def _rule_tables_memo(
             out[t] = frame
             continue
         key = (t, use)
-        kept = memo.get(key)
+        kept = memo.pop(key, None)
         if kept is None:
             drop = bad[t][sorted(use)].any(axis=1).to_numpy()
-            kept = memo[key] = frame[~drop]
+            kept = frame[~drop]
+            frames = [k for k in memo if k != "_bad_cols"]
+            for old in frames[: max(0, len(frames) + 1 - MEMO_FRAMES)]:  # least recently used first
+                del memo[old]
+        memo[key] = kept  # (re)inserted last: the most recently used
         out[t] = kept.copy(deep=False)
     return out
+
+
+# Rules that compare rows of different clients, so they must see all rows of their table at once
+# in a partitioned run: LBC006 counts each counsellor name in both word orders across the data.
+DATA_WIDE_RULES = ("LBC006",)
 
 
 def partition_key(raw_tables: Mapping[str, pd.DataFrame]) -> dict[str, np.ndarray]:
@@ -559,7 +579,8 @@ def partition_key(raw_tables: Mapping[str, pd.DataFrame]) -> dict[str, np.ndarra
     ``gesprekken`` the klantnummer of its cheque (from ``cheques``), else ``"cheque:"`` and the
     parsed chequenummer. A key that cannot be parsed is kept as its trimmed raw text (all rows
     holding that text stay together). Every cross-row rule works within one client (and its
-    cheques), so rows with the same key must be audited together; see docs/scaling.md."""
+    cheques), so rows with the same key must be audited together; see docs/scaling.md. (One rule
+    looks across clients: :data:`DATA_WIDE_RULES`.)"""
     from dossiercheck.parsing import parse_series
 
     def parsed(frame: pd.DataFrame, col: str) -> pd.Series:
@@ -574,7 +595,13 @@ def partition_key(raw_tables: Mapping[str, pd.DataFrame]) -> dict[str, np.ndarra
         cheque_client = both[both["c"] != ""].drop_duplicates("c").set_index("c")["k"]
     keys = {}
     for name, frame in raw_tables.items():
-        if "klantnummer" in frame.columns:
+        if name == "cheques" and len(cheque_client) and "chequenummer" in frame.columns:
+            # every row of a chequenummer with the client of its first row: a duplicated
+            # chequenummer (DAT005) stays in one partition even when its rows name two clients
+            cheque = parsed(frame, "chequenummer")
+            own = parsed(frame, "klantnummer") if "klantnummer" in frame.columns else cheque
+            keys[name] = cheque.map(cheque_client).astype("string").fillna(own).to_numpy(dtype=object)
+        elif "klantnummer" in frame.columns:
             keys[name] = parsed(frame, "klantnummer").to_numpy(dtype=object)
         elif "chequenummer" in frame.columns:
             cheque = parsed(frame, "chequenummer")
@@ -588,7 +615,8 @@ def partition_key(raw_tables: Mapping[str, pd.DataFrame]) -> dict[str, np.ndarra
 def partition_frames(raw_tables: Mapping[str, pd.DataFrame], n: int) -> list[dict[str, pd.DataFrame]]:
     """Split raw tables into ``n`` partitions by a stable hash of :func:`partition_key`, each
     auditable on its own with :func:`audit_frames`: the findings of all partitions together are
-    the findings of the whole (the single-process stand-in for a Spark/Dask shuffle on the key).
+    the findings of the whole, except those of :data:`DATA_WIDE_RULES`, which run once on the
+    whole of their table (the single-process stand-in for a Spark/Dask shuffle on the key).
     Each partition keeps the rows' ``_file``/``_sheet``/``_row``."""
     keys = partition_key(raw_tables)
     parts: list[dict[str, pd.DataFrame]] = [{} for _ in range(n)]

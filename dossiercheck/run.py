@@ -21,6 +21,9 @@ from dossiercheck.reports.payload import build_payload, write_json
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
+# the progress display's phase labels (stderr), per --lang
+PHASES = {"nl": {"read": "Lezen", "audit": "Controleren"}, "en": {"read": "Reading", "audit": "Checking"}}
+
 
 @dataclass
 class RunOptions:
@@ -68,7 +71,8 @@ def run_audit(opts: RunOptions) -> Outcome:
     with _progress(opts.progress) as bar:
         tick: Callable[[str], None] | None = None
         if bar is not None:
-            task = bar.add_task("Lezen", total=None, item="")
+            phases = PHASES.get(opts.lang, PHASES["nl"])
+            task = bar.add_task(phases["read"], total=None, item="")
 
             def tick(item: str) -> None:
                 bar.update(task, item=item, advance=1)
@@ -80,7 +84,7 @@ def run_audit(opts: RunOptions) -> Outcome:
             names = ", ".join(u["file"] + (f" [{u['sheet']}]" if u["sheet"] else "") for u in read.unrecognised[:5])
             raise InputError("no_table", names=names)
         if bar is not None:
-            bar.update(task, description="Controleren", item="")
+            bar.update(task, description=phases["audit"], item="")
         result = audit_frames(read.tables, config, opts.peildatum, progress=tick)
         timings.update(result.timings)
         payload = build_payload(result, read.inputs, read.unrecognised)

@@ -38,8 +38,9 @@ message, message_en, waiver}``): an entry whose ``expires`` date lies before the
 (``expired``; it does not apply), an entry that matches no finding (``unmatched``; the problem it
 covered may be solved and the entry can go), an entry naming a rule code that does not exist
 (``unknown_rule``). A file that cannot be used (missing, not TOML/CSV, unknown field, entry
-without reason/accepted_by/selector, bad date) raises :class:`dossiercheck.config.ConfigError`
-with one line naming the file and the entry.
+without reason/accepted_by/selector, bad date) raises :class:`WaiverError` (a
+:class:`dossiercheck.config.ConfigError`) with one line naming the file and the entry, in Dutch or,
+with ``--lang en``, in English.
 """
 
 from __future__ import annotations
@@ -85,6 +86,82 @@ ALIASES = {
 }
 
 SEVERITY_KEYS = ("error", "warning", "info")
+
+# --- user-facing messages ---------------------------------------------------------------------
+# ``{where}`` is the file, and the CSV line or the entry number when the problem is in one entry.
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "not_found": {"nl": "uitzonderingenbestand niet gevonden: {file}", "en": "waivers file not found: {file}"},
+    "is_folder": {"nl": "{where} is een map, geen bestand", "en": "{where} is a folder, not a file"},
+    "unreadable": {"nl": "{where} kan niet gelezen worden: {detail}", "en": "{where} cannot be read: {detail}"},
+    "bad_type": {"nl": "{where}: gebruik een .toml- of .csv-bestand", "en": "{where}: use a .toml or .csv file"},
+    "not_utf8": {"nl": "{where} is geen UTF-8-tekst", "en": "{where} is not UTF-8 text"},
+    "not_toml": {"nl": "{where} is geen geldige TOML: {detail}", "en": "{where} is not valid TOML: {detail}"},
+    "unknown_key": {
+        "nl": "{where}: onbekende sleutel {key!r} (verwacht: [[waiver]]-items)",
+        "en": "{where}: unknown key {key!r} (expected [[waiver]] entries)",
+    },
+    "not_list": {
+        "nl": "{where}: '{key}' moet een lijst van tabellen zijn ([[{key}]])",
+        "en": "{where}: '{key}' must be a list of tables ([[{key}]])",
+    },
+    "unknown_column": {
+        "nl": "{where}: onbekende kolom {column!r} (verwacht: {fields})",
+        "en": "{where}: unknown column {column!r} (expected {fields})",
+    },
+    "column_twice": {
+        "nl": "{where}: kolom {column!r} komt twee keer voor",
+        "en": "{where}: column {column!r} appears twice",
+    },
+    "no_header": {"nl": "{where}: geen kopregel", "en": "{where}: no header row"},
+    "extra_cells": {
+        "nl": "{where}: meer cellen dan kolommen in de kopregel",
+        "en": "{where}: more cells than header columns",
+    },
+    "unknown_field": {
+        "nl": "{where}: onbekend veld {name!r} (verwacht: {fields})",
+        "en": "{where}: unknown field {name!r} (expected {fields})",
+    },
+    "not_text": {
+        "nl": "{where}: {field} moet tekst zijn, niet {value!r}",
+        "en": "{where}: {field} must be text, got {value!r}",
+    },
+    "bad_date": {
+        "nl": "{where}: expires {value!r} is geen datum (JJJJ-MM-DD of dd/mm/jjjj)",
+        "en": "{where}: expires {value!r} is not a date (YYYY-MM-DD or dd/mm/yyyy)",
+    },
+    "no_selector": {
+        "nl": "{where}: geef een fingerprint, of een regel (rule) met een klantnummer of chequenummer",
+        "en": "{where}: give a fingerprint, or a rule with a klantnummer or chequenummer",
+    },
+    "whole_rule": {
+        "nl": "{where}: regel {rule} heeft een klantnummer of chequenummer nodig "
+        "(een hele regel kan niet aanvaard worden; gebruik --config)",
+        "en": "{where}: rule {rule} needs a klantnummer or chequenummer (a whole rule cannot be waived; use --config)",
+    },
+    "no_reason": {"nl": "{where}: reden ontbreekt (reason of reden)", "en": "{where}: reason is missing"},
+    "no_accepted_by": {
+        "nl": "{where}: aanvaard door ontbreekt (accepted_by of aanvaard_door)",
+        "en": "{where}: accepted_by is missing",
+    },
+}
+
+
+class WaiverError(ConfigError):
+    """A waivers file that cannot be used. Parameters ``file`` and, for one entry, ``line`` (CSV)
+    or ``entry`` (its number in a TOML file) make the ``{where}`` of the message."""
+
+    MESSAGES = MESSAGES
+
+    def _params(self, lang: str) -> dict[str, object]:
+        params = super()._params(lang)
+        nl = lang != "en"
+        where = f"{'uitzonderingenbestand' if nl else 'waivers file'} {params.get('file')}"
+        if params.get("line"):
+            where += f", {'rij' if nl else 'line'} {params['line']}"
+        elif params.get("entry"):
+            where += f", {'uitzondering' if nl else 'waiver'} {params['entry']}"
+        return {**params, "where": where}
 
 
 @dataclass(frozen=True)
@@ -167,23 +244,23 @@ def _key(value: Any, parser) -> str | None:
 
 
 def load(path: str | Path) -> list[Waiver]:
-    """Read and validate a waivers file (TOML or CSV). Raises ConfigError (one line) if unusable."""
+    """Read and validate a waivers file (TOML or CSV). Raises WaiverError (one line) if unusable."""
     p = Path(path)
     try:
         data = p.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"waivers file not found: {p}") from None
+        raise WaiverError("not_found", file=p) from None
     except IsADirectoryError:
-        raise ConfigError(f"waivers file {p} is a folder, not a file") from None
+        raise WaiverError("is_folder", file=p) from None
     except OSError as e:
-        raise ConfigError(f"waivers file {p} cannot be read: {e.strerror}") from None
+        raise WaiverError("unreadable", file=p, detail=e.strerror) from None
     ext = p.suffix.lower()
     if ext == ".toml":
         raws = _read_toml(p, data)
     elif ext in (".csv", ".txt"):
         raws = _read_csv(p, data)
     else:
-        raise ConfigError(f"waivers file {p}: use a .toml or .csv file")
+        raise WaiverError("bad_type", file=p)
     return [_validate(p, n, line, raw) for n, (line, raw) in enumerate(raws, start=1)]
 
 
@@ -191,17 +268,17 @@ def _read_toml(p: Path, data: bytes) -> list[tuple[int | None, dict]]:
     try:
         doc = tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise ConfigError(f"waivers file {p} is not UTF-8 text") from None
+        raise WaiverError("not_utf8", file=p) from None
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"waivers file {p} is not valid TOML: {e}") from None
+        raise WaiverError("not_toml", file=p, detail=e) from None
     unknown = [k for k in doc if k not in ("waiver", "waivers")]
     if unknown:
-        raise ConfigError(f"waivers file {p}: unknown key {unknown[0]!r} (expected [[waiver]] entries)")
+        raise WaiverError("unknown_key", file=p, key=unknown[0])
     entries: list = []
     for key in ("waiver", "waivers"):
         value = doc.get(key, [])
         if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
-            raise ConfigError(f"waivers file {p}: '{key}' must be a list of tables ([[{key}]])")
+            raise WaiverError("not_list", file=p, key=key)
         entries.extend(value)
     return [(None, e) for e in entries]
 
@@ -238,33 +315,33 @@ def _read_csv(p: Path, data: bytes) -> list[tuple[int | None, dict]]:
                     continue
                 field = ALIASES.get(name)
                 if field is None:
-                    raise ConfigError(f"waivers file {p}: unknown column {c.strip()!r} (expected {', '.join(FIELDS)})")
+                    raise WaiverError("unknown_column", file=p, column=c.strip(), fields=", ".join(FIELDS))
                 if field in header:
-                    raise ConfigError(f"waivers file {p}: column {field!r} appears twice")
+                    raise WaiverError("column_twice", file=p, column=field)
                 header.append(field)
             if not any(header):
-                raise ConfigError(f"waivers file {p}: no header row")
+                raise WaiverError("no_header", file=p)
             continue
         extra = [c for c in row[len(header):] if c.strip()]
         if extra:
-            raise ConfigError(f"waivers file {p}, line {line}: more cells than header columns")
+            raise WaiverError("extra_cells", file=p, line=line)
         raw = {f: c.strip() for f, c in zip(header, row) if f and c.strip()}
         out.append((line, raw))
     return out
 
 
-def _text(p: Path, where: str, field: str, value: Any) -> str | None:
+def _text(where: dict, field: str, value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool) or isinstance(value, (dict, list)):
-        raise ConfigError(f"waivers file {p}, {where}: {field} must be text, got {value!r}")
+        raise WaiverError("not_text", **where, field=field, value=value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     s = str(value).strip()
     return s or None
 
 
-def _date(p: Path, where: str, value: Any) -> dt.date | None:
+def _date(where: dict, value: Any) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -275,37 +352,32 @@ def _date(p: Path, where: str, value: Any) -> dt.date | None:
         d, err = parse_date(value)
         if err is None:
             return d
-    raise ConfigError(f"waivers file {p}, {where}: expires {value!r} is not a date (YYYY-MM-DD or dd/mm/yyyy)")
+    raise WaiverError("bad_date", **where, value=value)
 
 
 def _validate(p: Path, n: int, line: int | None, raw: dict) -> Waiver:
-    where = f"line {line}" if line else f"waiver {n}"
+    where = {"file": p, "line": line} if line else {"file": p, "entry": n}
     fields: dict[str, Any] = {}
     for k, v in raw.items():
         field = ALIASES.get(normalise(str(k)).replace("_", " ").replace("-", " "))
         if field is None:
-            raise ConfigError(f"waivers file {p}, {where}: unknown field {k!r} (expected {', '.join(FIELDS)})")
+            raise WaiverError("unknown_field", **where, name=k, fields=", ".join(FIELDS))
         fields[field] = v
-    fp = _text(p, where, "fingerprint", fields.get("fingerprint"))
-    rule = _text(p, where, "rule", fields.get("rule"))
-    klant = _key(_text(p, where, "klantnummer", fields.get("klantnummer")), parse_klantnummer)
-    cheque = _key(_text(p, where, "chequenummer", fields.get("chequenummer")), parse_chequenummer)
-    reason = _text(p, where, "reason", fields.get("reason"))
-    by = _text(p, where, "accepted_by", fields.get("accepted_by"))
-    expires = _date(p, where, fields.get("expires"))
+    fp = _text(where, "fingerprint", fields.get("fingerprint"))
+    rule = _text(where, "rule", fields.get("rule"))
+    klant = _key(_text(where, "klantnummer", fields.get("klantnummer")), parse_klantnummer)
+    cheque = _key(_text(where, "chequenummer", fields.get("chequenummer")), parse_chequenummer)
+    reason = _text(where, "reason", fields.get("reason"))
+    by = _text(where, "accepted_by", fields.get("accepted_by"))
+    expires = _date(where, fields.get("expires"))
     if not fp and not rule:
-        raise ConfigError(
-            f"waivers file {p}, {where}: give a fingerprint, or a rule with a klantnummer or chequenummer"
-        )
+        raise WaiverError("no_selector", **where)
     if not fp and not (klant or cheque):
-        raise ConfigError(
-            f"waivers file {p}, {where}: rule {rule} needs a klantnummer or chequenummer "
-            "(a whole rule cannot be waived; use --config)"
-        )
+        raise WaiverError("whole_rule", **where, rule=rule)
     if not reason:
-        raise ConfigError(f"waivers file {p}, {where}: reason is missing")
+        raise WaiverError("no_reason", **where)
     if not by:
-        raise ConfigError(f"waivers file {p}, {where}: accepted_by is missing")
+        raise WaiverError("no_accepted_by", **where)
     return Waiver(
         entry=n, line=line, fingerprint=fp.lower() if fp else None, rule=rule.upper() if rule else None,
         klantnummer=klant, chequenummer=cheque, reason=reason, accepted_by=by, expires=expires,

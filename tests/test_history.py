@@ -255,11 +255,15 @@ def test_diff_errors_exit_2(tmp_path):
     db = tmp_path / "h.sqlite"
     runner = CliRunner()
     res = runner.invoke(cli, ["diff", "1", "2", "--history", str(db)])
-    assert res.exit_code == 2 and "no history database" in res.stderr
+    assert res.exit_code == 2 and "geen historiekdatabank in" in res.stderr
+    res = runner.invoke(cli, ["diff", "1", "2", "--history", str(db), "--lang", "en"])
+    assert res.exit_code == 2 and "no history database at" in res.stderr
     assert not db.exists()  # diff never creates a database
     audit(tmp_path, write_dossiers(tmp_path / "1", [("61000001", BAD, "Org A")]), "2025-05-15", db)
     res = runner.invoke(cli, ["diff", "1", "7", "--history", str(db), "--out", str(tmp_path / "o")])
     assert res.exit_code == 2 and "onbekende run '7'" in res.stderr
+    res = runner.invoke(cli, ["diff", "1", "7", "--history", str(db), "--out", str(tmp_path / "o"), "--lang", "en"])
+    assert res.exit_code == 2 and "unknown run '7'" in res.stderr
     res = runner.invoke(cli, ["diff", "1", "--history", str(db), "--out", str(tmp_path / "o")])
     assert res.exit_code == 0 and "geen eerdere run" in res.output
 
@@ -525,18 +529,22 @@ def test_newer_version_database_is_refused_untouched(tmp_path):
     conn.commit()
     conn.close()
     before = db.read_bytes()
-    with pytest.raises(store.HistoryError, match="newer dossiercheck"):
+    with pytest.raises(store.HistoryError, match="nieuwere dossiercheck") as e:
         history.record(synthetic(5, "2025-06-15"), db)
+    assert "was written by a newer dossiercheck" in e.value.render("en")
     assert db.read_bytes() == before
-    # through the CLI: exit 2, one line, no traceback
+    # through the CLI: exit 2, one line, no traceback, in the --lang language
     data = write_dossiers(tmp_path / "d", [("61000001", BAD, "Org A")])
-    proc = subprocess.run(
-        [sys.executable, "-m", "dossiercheck", "audit", str(data), "--peildatum", "2025-06-15", "--out",
-         str(tmp_path / "o"), "--format", "json", "--history", str(db), "-q"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
-    assert proc.returncode == 2
-    assert proc.stderr.count("\n") == 1 and "newer dossiercheck" in proc.stderr and "Traceback" not in proc.stderr
+    for lang, needle in ((None, "is geschreven door een nieuwere dossiercheck"), ("nl", "werk dossiercheck bij"),
+                         ("en", "was written by a newer dossiercheck")):
+        proc = subprocess.run(
+            [sys.executable, "-m", "dossiercheck", "audit", str(data), "--peildatum", "2025-06-15", "--out",
+             str(tmp_path / "o"), "--format", "json", "--history", str(db), "-q", *(["--lang", lang] if lang else [])],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
+        )
+        assert proc.returncode == 2
+        assert proc.stderr.count("\n") == 1 and needle in proc.stderr and "Traceback" not in proc.stderr
+    assert db.read_bytes() == before
 
 
 def test_foreign_sqlite_file_is_refused(tmp_path):
@@ -545,15 +553,17 @@ def test_foreign_sqlite_file_is_refused(tmp_path):
     conn.execute("CREATE TABLE klanten (x)")
     conn.commit()
     conn.close()
-    with pytest.raises(store.HistoryError, match="not a dossiercheck history"):
+    with pytest.raises(store.HistoryError, match="geen historiekdatabank van dossiercheck") as e:
         history.record(synthetic(5, "2025-06-15"), db)
+    assert e.value.render("en").endswith("is not a dossiercheck history database (it holds other tables)")
     conn = sqlite3.connect(db)
     assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["klanten"]
     conn.close()
     text = tmp_path / "notes.sqlite"
     text.write_text("not a database at all, but some notes\n", encoding="utf-8")
-    with pytest.raises(store.HistoryError, match="cannot be used"):
+    with pytest.raises(store.HistoryError, match="kan niet gebruikt worden") as e:
         history.record(synthetic(5, "2025-06-15"), text)
+    assert "cannot be used" in e.value.render("en")
     assert text.read_text(encoding="utf-8") == "not a database at all, but some notes\n"
 
 

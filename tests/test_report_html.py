@@ -35,6 +35,7 @@ class Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict]] = []
         self.rows: list[dict] = []  # finding rows: attrs + text
+        self.seq: list[tuple[str, dict]] = []  # organisation (gh), client (ch) and finding (f) rows in order
         self.scripts: list[tuple[dict, str]] = []
         self.ids: dict[str, dict] = {}
         self._row: dict | None = None
@@ -54,6 +55,8 @@ class Page(HTMLParser):
             self.ids[a["id"]] = a
         if tag == "tr" and "f" in (a.get("class") or "").split():
             self._row = {"attrs": a, "text": []}
+        if tag == "tr" and (a.get("class") or "").split()[:1] in (["gh"], ["ch"], ["f"]):
+            self.seq.append((a["class"].split()[0], a))
         if tag in ("script", "style"):
             self._script = (a, [])
         if tag not in self.VOID:
@@ -133,20 +136,48 @@ def test_every_finding_is_a_row_with_its_texts():
 def test_grouped_by_organisation_then_client():
     payload = make_payload(n=40, hostile=False)
     out, p = page(payload)
-    # One tbody per organisation, alphabetical, "zonder organisatie" last.
-    groups = [a for t, a in p.tags if t == "tbody" and "grp" in (a.get("class") or "")]
+    # One header row per organisation, alphabetical, "zonder organisatie" last.
+    groups = [a for kind, a in p.seq if kind == "gh"]
     assert len(groups) == len({f["organisatie"] for f in payload["findings"]})
-    heads = re.findall(r'<tr class="gh"><th[^>]*><h3>([^<]*)</h3>', out)
-    assert heads[-1] == "(zonder organisatie)"
+    heads = re.findall(r'<tr class="gh" data-o="\d+"><th[^>]*><h3>([^<]*)</h3>', out)
+    assert len(heads) == len(groups) and heads[-1] == "(zonder organisatie)"
     assert heads[:-1] == sorted(heads[:-1], key=str.casefold)
-    # Rows of one client are contiguous, right under their client header.
-    order = [(r["attrs"]["data-o"], r["attrs"]["data-g"]) for r in p.rows]
-    seen, last = set(), None
-    for key in order:
-        if key != last:
-            assert key not in seen, "a client's findings are split"
-            seen.add(key)
-            last = key
+    # Each finding sits under its organisation's header and right under its client's header;
+    # a client's findings are contiguous.
+    org = client = None
+    seen = set()
+    for kind, a in p.seq:
+        if kind == "gh":
+            org, client = a["data-o"], None
+        elif kind == "ch":
+            assert a["data-g"] not in seen, "a client's findings are split"
+            seen.add(a["data-g"])
+            client = a["data-g"]
+        else:
+            assert (a["data-o"], a["data-g"]) == (org, client)
+    assert sum(1 for kind, _ in p.seq if kind == "f") == len(payload["findings"])
+
+
+def test_rows_travel_as_raw_text_for_the_page_script():
+    """Every row is in <noscript id="all-rows"> (raw text when scripting is on, a table when it is
+    off); the page script splits that text at '<tr class="' and each row's first '</tr>', which
+    holds only because data never brings a '<' of its own."""
+    payload = make_payload(n=40, history=True)
+    payload["findings"][0]["message"] = "x </noscript></tr><tr class=\"f\"><img src=x onerror=alert(1)> y"
+    out, p = page(payload)
+    assert out.count("<noscript") == 1 and out.count("</noscript>") == 1
+    start, end = out.index('<noscript id="all-rows">'), out.index("</noscript>")
+    inside = out[start:end]
+    assert '<tbody id="view"></tbody>' in out[:start]  # the visible table starts empty
+    assert '<tr class="' not in out[:start] and '<tr class="' not in out[end:]
+    chunks = inside.split('<tr class="')[1:]
+    assert len(chunks) == len(p.seq) == len(p.rows) + sum(1 for kind, _ in p.seq if kind != "f")
+    for chunk in chunks:
+        assert chunk.count("</tr>") == 1 and "<noscript" not in chunk
+    assert "x &lt;/noscript&gt;&lt;/tr&gt;&lt;tr class=&#34;f&#34;&gt;&lt;img" in inside
+    # the page script's table has the filter keys' columns, with a sort key on each sortable head
+    keys = [a.get("data-key") for t, a in p.tags if t == "th" and "data-key" in a]
+    assert keys == ["sev", "status", "rule", "klant", "org", "msg", "src"]
 
 
 def test_summary_cards_charts_inputs_rules_config():

@@ -152,46 +152,68 @@ accepted_by = "a"
 
 
 @pytest.mark.parametrize(
-    "body, needle",
+    "body, needle, needle_en",
     [
-        ('[[waiver]]\nfingerprint = "abc"\naccepted_by = "a"\n', "reason is missing"),
-        ('[[waiver]]\nfingerprint = "abc"\nreason = "r"\n', "accepted_by is missing"),
-        ('[[waiver]]\nrule = "DAT003"\nreason = "r"\naccepted_by = "a"\n', "needs a klantnummer or chequenummer"),
-        ('[[waiver]]\nreason = "r"\naccepted_by = "a"\n', "give a fingerprint"),
-        ('[[waiver]]\nfingerprint = "abc"\nreason = "r"\naccepted_by = "a"\nexpires = "31/13/2025"\n', "not a date"),
-        ('[[waiver]]\nfingerprint = "abc"\nreden = "r"\naccepted_by = "a"\nbij = 1\n', "unknown field 'bij'"),
-        ('[[waiver]\nfingerprint = "abc"\n', "not valid TOML"),
-        ('fingerprint = "abc"\n', "unknown key 'fingerprint'"),
+        ('[[waiver]]\nfingerprint = "abc"\naccepted_by = "a"\n', "uitzondering 1: reden ontbreekt",
+         "waiver 1: reason is missing"),
+        ('[[waiver]]\nfingerprint = "abc"\nreason = "r"\n', "aanvaard door ontbreekt", "accepted_by is missing"),
+        ('[[waiver]]\nrule = "DAT003"\nreason = "r"\naccepted_by = "a"\n', "heeft een klantnummer of chequenummer nodig",
+         "needs a klantnummer or chequenummer"),
+        ('[[waiver]]\nreason = "r"\naccepted_by = "a"\n', "geef een fingerprint", "give a fingerprint"),
+        ('[[waiver]]\nfingerprint = "abc"\nreason = "r"\naccepted_by = "a"\nexpires = "31/13/2025"\n', "is geen datum",
+         "not a date"),
+        ('[[waiver]]\nfingerprint = "abc"\nreden = "r"\naccepted_by = "a"\nbij = 1\n', "onbekend veld 'bij'",
+         "unknown field 'bij'"),
+        ('[[waiver]\nfingerprint = "abc"\n', "geen geldige TOML", "not valid TOML"),
+        ('fingerprint = "abc"\n', "onbekende sleutel 'fingerprint'", "unknown key 'fingerprint'"),
     ],
 )
-def test_malformed_toml_is_a_config_error(tmp_path, body, needle):
-    with pytest.raises(ConfigError, match=needle.replace("(", r"\(").replace(")", r"\)")):
+def test_malformed_toml_is_a_config_error(tmp_path, body, needle, needle_en):
+    with pytest.raises(ConfigError, match=needle.replace("(", r"\(").replace(")", r"\)")) as e:
         waivers.load(toml(tmp_path, body))
+    assert isinstance(e.value, waivers.WaiverError)
+    assert needle_en in e.value.render("en") and "waivers file" in e.value.render("en")
+    assert str(e.value).startswith("uitzonderingenbestand ")
 
 
 def test_malformed_csv_and_missing_file(tmp_path):
     bad = tmp_path / "w.csv"
     bad.write_text("fingerprint,reason,wie\nabc,r,a\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="unknown column 'wie'"):
+    with pytest.raises(ConfigError, match="onbekende kolom 'wie'") as e:
         waivers.load(bad)
-    with pytest.raises(ConfigError, match="waivers file not found"):
+    assert "unknown column 'wie'" in e.value.render("en")
+    extra = tmp_path / "x.csv"
+    extra.write_text("fingerprint,reason,accepted_by\nabc,r,a,zomaar\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="x.csv, rij 2: meer cellen") as e:
+        waivers.load(extra)
+    assert "x.csv, line 2: more cells than header columns" in e.value.render("en")
+    with pytest.raises(ConfigError, match="uitzonderingenbestand niet gevonden") as e:
         waivers.load(tmp_path / "nope.toml")
+    assert e.value.render("en").startswith("waivers file not found: ")
     other = tmp_path / "w.json"
     other.write_text("{}", encoding="utf-8")
-    with pytest.raises(ConfigError, match="use a .toml or .csv"):
+    with pytest.raises(ConfigError, match="gebruik een .toml- of .csv-bestand") as e:
         waivers.load(other)
+    assert "use a .toml or .csv file" in e.value.render("en")
 
 
-def test_malformed_waivers_file_is_exit_2_one_line(tmp_path, one_error):
+@pytest.mark.parametrize("lang, needle", [
+    (None, "uitzondering 1: aanvaard door ontbreekt (accepted_by of aanvaard_door)"),
+    ("nl", "uitzondering 1: aanvaard door ontbreekt (accepted_by of aanvaard_door)"),
+    ("en", "waiver 1: accepted_by is missing"),
+])
+def test_malformed_waivers_file_is_exit_2_one_line(tmp_path, one_error, lang, needle):
     data, _ = one_error
     w = toml(tmp_path, '[[waiver]]\nfingerprint = "abc"\nreason = "r"\n')
     proc = subprocess.run(
         [sys.executable, "-m", "dossiercheck", "audit", str(data), "--peildatum", "2025-06-15", "--out",
-         str(tmp_path / "o"), "--format", "json", "--no-history", "--waivers", str(w), "-q"],
+         str(tmp_path / "o"), "--format", "json", "--no-history", "--waivers", str(w), "-q",
+         *(["--lang", lang] if lang else [])],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 2
-    assert proc.stderr.count("\n") == 1 and "accepted_by is missing" in proc.stderr
+    assert proc.stderr.count("\n") == 1 and needle in proc.stderr
+    assert proc.stderr.startswith("dossiercheck: " + ("waivers file " if lang == "en" else "uitzonderingenbestand "))
     assert "Traceback" not in proc.stderr
 
 

@@ -171,7 +171,7 @@ def recording(
                       run_id=run_id, path=path, recorded_at=recorded_at, scope=scope, source=source)
             yield run_id
     except sqlite3.Error as e:  # disk full, I/O error...: the transaction was rolled back
-        raise HistoryError(f"history database {path} could not be written ({e}); nothing was recorded") from None
+        raise HistoryError("not_written", file=path, detail=e) from None
     finally:
         conn.close()
 

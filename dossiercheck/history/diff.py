@@ -48,8 +48,8 @@ TEXT = {
         "list_head": "Run  Peildatum   Opgenomen                  Org.  Fouten  Waarsch.  Info  Aanvaard",
         "sev": {"error": "fout", "warning": "waarsch.", "info": "info"},
         "waived": " [aanvaard]",
-        "bad_ref": "onbekende run {ref!r}; geef een run-nummer of 'laatste' ('dossiercheck diff' toont de lijst)",
         "too_many": "geef hoogstens twee runs: RUN_A RUN_B",
+        "cannot_write": "{path} kan niet geschreven worden: {detail}",
     },
     "en": {
         "title": "Comparison of run {a} (reference date {pa}) with run {b} (reference date {pb})",
@@ -71,14 +71,14 @@ TEXT = {
         "list_head": "Run  Ref. date   Recorded                   Org.  Errors  Warnings  Info  Waived",
         "sev": {"error": "error", "warning": "warning", "info": "info"},
         "waived": " [waived]",
-        "bad_ref": "unknown run {ref!r}; give a run number or 'latest' ('dossiercheck diff' lists them)",
         "too_many": "give at most two runs: RUN_A RUN_B",
+        "cannot_write": "cannot write {path}: {detail}",
     },
 }
 
 
 def _fail(message: str) -> None:
-    click.echo(f"dossiercheck: {message}", err=True)
+    click.echo(f"dossiercheck: {' '.join(str(message).split())}", err=True)
     sys.exit(2)
 
 
@@ -95,7 +95,7 @@ def resolve_run(runs: list[dict], ref: str, lang: str = "nl") -> dict:
         return max(runs, key=lambda x: x["run_id"])
     if r.isdigit() and int(r) in by_id:
         return by_id[int(r)]
-    raise store.HistoryError(TEXT[lang]["bad_ref"].format(ref=ref))
+    raise store.HistoryError("bad_ref", ref=ref)
 
 
 def diff_runs(conn, runs: list[dict], a: Mapping | None, b: Mapping, base: cmp.Baseline | None = None) -> dict:
@@ -219,7 +219,7 @@ def diff_command(runs: tuple[str, ...], history_path: str | None, out_dir: str, 
     try:
         conn = store.connect(path, create=False)
     except store.HistoryError as e:
-        _fail(str(e))
+        _fail(e.render(lang))
     try:
         all_runs = store.load_runs(conn)
         if not runs:
@@ -228,7 +228,7 @@ def diff_command(runs: tuple[str, ...], history_path: str | None, out_dir: str, 
         try:
             refs = [resolve_run(all_runs, r, lang) for r in runs]
         except store.HistoryError as e:
-            _fail(str(e))
+            _fail(e.render(lang))
         if len(refs) == 1:
             b = refs[0]
             base = cmp.baseline(all_runs, cmp.Position(b["peildatum"], b["run_id"], b["scope"]))
@@ -247,5 +247,5 @@ def diff_command(runs: tuple[str, ...], history_path: str | None, out_dir: str, 
     try:
         _write_json(d, target)
     except OSError as e:
-        _fail(f"cannot write {target}: {e.strerror}")
+        _fail(t["cannot_write"].format(path=target, detail=e.strerror))
     click.echo(t["written"].format(path=target))

@@ -51,8 +51,53 @@ SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 300.0  # a run holds the write lock while it writes its reports
 
 
+MESSAGES: dict[str, dict[str, str]] = {
+    "newer_schema": {
+        "nl": "historiekdatabank {file} is geschreven door een nieuwere dossiercheck (schema {found} > {known}); "
+        "werk dossiercheck bij of gebruik een ander --history-bestand",
+        "en": "history database {file} was written by a newer dossiercheck (schema {found} > {known}); "
+        "update dossiercheck or use another --history file",
+    },
+    "foreign": {
+        "nl": "{file} is geen historiekdatabank van dossiercheck (het bevat andere tabellen)",
+        "en": "{file} is not a dossiercheck history database (it holds other tables)",
+    },
+    "busy": {
+        "nl": "historiekdatabank is bezet of alleen-lezen ({detail}); probeer opnieuw",
+        "en": "history database is busy or read-only ({detail}); try again",
+    },
+    "missing": {
+        "nl": "geen historiekdatabank in {file} (voer eerst 'dossiercheck audit' uit, of geef --history)",
+        "en": "no history database at {file} (run 'dossiercheck audit' first, or give --history)",
+    },
+    "is_folder": {
+        "nl": "--history {file} is een map; geef een bestandspad",
+        "en": "--history {file} is a folder; give a file path",
+    },
+    "cannot_open": {
+        "nl": "historiekdatabank {file} kan niet geopend worden: {detail}",
+        "en": "cannot open history database {file}: {detail}",
+    },
+    "unusable": {
+        "nl": "historiekdatabank {file} kan niet gebruikt worden: {detail}",
+        "en": "history database {file} cannot be used: {detail}",
+    },
+    "not_written": {
+        "nl": "historiekdatabank {file} kon niet geschreven worden ({detail}); er is niets opgenomen",
+        "en": "history database {file} could not be written ({detail}); nothing was recorded",
+    },
+    "bad_ref": {
+        "nl": "onbekende run {ref!r}; geef een run-nummer of 'laatste' ('dossiercheck diff' toont de lijst)",
+        "en": "unknown run {ref!r}; give a run number or 'latest' ('dossiercheck diff' lists them)",
+    },
+}
+
+
 class HistoryError(ConfigError):
-    """The history database cannot be used (one line for the user; the CLI exits 2)."""
+    """The history database cannot be used: one line for the user (Dutch ``str(e)``, English
+    ``e.render("en")``), a key of :data:`MESSAGES` and its parameters; the CLI exits 2."""
+
+    MESSAGES = MESSAGES
 
 
 # ------------------------------------------------------------------------------------ migrations
@@ -183,12 +228,9 @@ def _refuse_foreign(conn: sqlite3.Connection, path: Path | None) -> int:
     """The schema version, after refusing (before any write) a database that is not ours to touch."""
     found = _version(conn)
     if found > SCHEMA_VERSION:
-        raise HistoryError(
-            f"history database {path} was written by a newer dossiercheck (schema {found} > {SCHEMA_VERSION}); "
-            "update dossiercheck or use another --history file"
-        )
+        raise HistoryError("newer_schema", file=path, found=found, known=SCHEMA_VERSION)
     if found == 0 and _has_tables(conn):
-        raise HistoryError(f"{path} is not a dossiercheck history database (it holds other tables)")
+        raise HistoryError("foreign", file=path)
     return found
 
 
@@ -209,7 +251,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None) -> int:
             if _version(conn) >= target:  # another process migrated meanwhile
                 continue
             if target == 1 and _has_tables(conn):
-                raise HistoryError(f"{path} is not a dossiercheck history database (it holds other tables)")
+                raise HistoryError("foreign", file=path)
             MIGRATIONS[target](conn)
             conn.execute(f"PRAGMA user_version = {int(target)}")
     return found
@@ -225,7 +267,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as e:
-        raise HistoryError(f"history database is busy or read-only ({e}); try again") from None
+        raise HistoryError("busy", detail=e) from None
     try:
         yield conn
     except BaseException:
@@ -242,14 +284,14 @@ def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
     """Open (creating if allowed) and migrate the history database at ``path``."""
     p = Path(path).expanduser()
     if not create and not p.exists():
-        raise HistoryError(f"no history database at {p} (run 'dossiercheck audit' first, or give --history)")
+        raise HistoryError("missing", file=p)
     if p.exists() and p.is_dir():
-        raise HistoryError(f"--history {p} is a folder; give a file path")
+        raise HistoryError("is_folder", file=p)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(p, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     except (OSError, sqlite3.Error) as e:
-        raise HistoryError(f"cannot open history database {p}: {e}") from None
+        raise HistoryError("cannot_open", file=p, detail=e) from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         _refuse_foreign(conn, p)  # before anything is written (WAL mode changes the file header)
@@ -260,7 +302,7 @@ def connect(path: str | Path, create: bool = True) -> sqlite3.Connection:
         migrate(conn, p)
     except sqlite3.DatabaseError as e:
         conn.close()
-        raise HistoryError(f"history database {p} cannot be used: {e}") from None
+        raise HistoryError("unusable", file=p, detail=e) from None
     except BaseException:
         conn.close()
         raise

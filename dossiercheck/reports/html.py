@@ -8,6 +8,15 @@ and a Content-Security-Policy allows no network access and runs only the page's 
 
 Size: the finding rows are capped at ``max_rows`` (most severe first) with a visible notice;
 counts, charts and filters always cover every finding.
+
+Speed (20,000 rows open in about a second): every finding row is rendered here, escaped, but
+inside ``<noscript id="all-rows">``. A browser that runs the page script parses that element's
+content as one raw text, so the rows cost no DOM nodes and no layout; the script splits the
+text at its row starts (``<tr class="``, which escaped data can never contain), filters and sorts
+plain arrays, and puts one page (``PAGE_SIZE`` rows) of those pre-escaped rows in the visible
+table. The only markup it parses is this module's own escaped output; data it adds itself (hints,
+organisation names) goes in through ``textContent``. A reader without scripting (a mail preview)
+gets the same element as an ordinary table of every row.
 """
 
 from __future__ import annotations
@@ -30,6 +39,9 @@ SCRIPT_TEMPLATE = "report.js.j2"
 # once per rule in the page's data block and the page script fills them in (a 20,000-row page
 # would otherwise carry the same hints 20,000 times: a third of its size and load time).
 INLINE_HINTS_MAX = 2000
+# Finding rows the page shows at a time (the reader can pick another of PAGE_SIZES).
+PAGE_SIZE = 200
+PAGE_SIZES = (50, 100, 200, 500, 1000)
 
 
 @lru_cache(maxsize=1)
@@ -158,7 +170,11 @@ def build_context(payload: dict, lang: str = "nl", max_rows: int = 20000, title:
         "peildatum": payload.get("peildatum") or "",
         "peildatum_text": i18n.fmt_date(payload.get("peildatum"), lang),
         "csp_script": script_hash(),
-        "js_text": {k: T[k] for k in i18n.JS_KEYS} | {"lang": lang, "hints": hints},
+        "js_text": {k: T[k] for k in i18n.JS_KEYS}
+        | {"lang": lang, "hints": hints, "page_size": PAGE_SIZE, "org_none": org_index.get(None, -1)},
+        "page_size": PAGE_SIZE,
+        "page_sizes": sorted({*PAGE_SIZES, PAGE_SIZE}),
+        "findings_columns": _columns(T, hist["has_status"]),
         "inline_hints": inline_hints,
         "sev_total": sev_total,
         "total": len(findings),
@@ -182,6 +198,16 @@ def build_context(payload: dict, lang: str = "nl", max_rows: int = 20000, title:
         "trend_chart": charts.trend_chart(hist["trend"]),
         "compared": _compared(payload, lang),
     }
+
+
+def _columns(T: dict, has_status: bool) -> list[tuple[str, str]]:
+    """The findings table's columns: (sort key the page script knows, header)."""
+    cols = [("sev", T["col_severity"])]
+    if has_status:
+        cols.append(("status", T["col_status"]))
+    cols += [("rule", T["col_rule"]), ("klant", T["col_klant"]), ("org", T["col_org"]),
+             ("msg", T["col_message"]), ("src", T["col_source"]), ("todo", T["col_todo"])]
+    return cols
 
 
 def _compared(payload: dict, lang: str) -> str | None:

@@ -71,6 +71,19 @@ TEXT: dict[str, dict[str, str]] = {
         "filter_reset": "Filters wissen",
         "regroup": "Opnieuw groeperen per organisatie en klant",
         "visible_count": "{shown} van {total} rijen zichtbaar",
+        "page_range": "rijen {first}–{last} van {shown} gevonden (van {total})",
+        "page_range_all": "rijen {first}–{last} van {total}",
+        "page_of": "pagina {page} van {pages}",
+        "page_first": "« Eerste",
+        "page_prev": "‹ Vorige",
+        "page_next": "Volgende ›",
+        "page_last": "Laatste »",
+        "page_size": "Per pagina",
+        "pager_label": "Pagina's van de lijst",
+        "print_note": (
+            "Deze afdruk toont één pagina van de lijst: {range}. Kies een andere pagina, een filter of "
+            "meer rijen per pagina om andere bevindingen af te drukken; rapport.xlsx bevat de volledige lijst."
+        ),
         "no_match": "Geen bevindingen voor deze filter.",
         "no_findings": "Geen bevindingen: alle geëvalueerde regels zijn in orde.",
         "cap_notice": (
@@ -213,6 +226,19 @@ TEXT: dict[str, dict[str, str]] = {
         "filter_reset": "Clear filters",
         "regroup": "Group by organisation and client again",
         "visible_count": "{shown} of {total} rows shown",
+        "page_range": "rows {first}–{last} of {shown} found (of {total})",
+        "page_range_all": "rows {first}–{last} of {total}",
+        "page_of": "page {page} of {pages}",
+        "page_first": "« First",
+        "page_prev": "‹ Previous",
+        "page_next": "Next ›",
+        "page_last": "Last »",
+        "page_size": "Per page",
+        "pager_label": "Pages of the list",
+        "print_note": (
+            "This printout shows one page of the list: {range}. Choose another page, a filter or more "
+            "rows per page to print other findings; rapport.xlsx holds the full list."
+        ),
         "no_match": "No findings match this filter.",
         "no_findings": "No findings: every evaluated rule passed.",
         "cap_notice": (
@@ -298,7 +324,7 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 # Strings the page script needs (handed to it as JSON in a data block).
-JS_KEYS = ("visible_count", "no_match", "manual")
+JS_KEYS = ("visible_count", "no_match", "manual", "page_range", "page_range_all", "page_of", "print_note")
 
 _REASONS = (
     (re.compile(r"^tables? (.+) not given$"), "reason_table"),
