@@ -242,7 +242,7 @@ def help_lang(environ: dict | None = None) -> str:
     return "en" if value.strip().lower() == "en" else "nl"
 
 
-_help = {"lang": help_lang()}
+_help = {"lang": help_lang()}  # the language --help is printed in (localise_help sets it)
 
 
 class _HelpFormatter(click.HelpFormatter):
@@ -284,7 +284,7 @@ def localise_help(group: click.Group, lang: str) -> None:
                 p.metavar = texts[key]
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dossiercheck", message=HELP[_help["lang"]]["version_message"])
 def cli() -> None:
     """Check registrations in VDAB client dossiers against the partner manuals (help: HELP)."""
@@ -305,7 +305,7 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True)
 def audit(paths, peildatum, out_dir, config_file, formats, fail_on, lang, split_by, history_path, no_history,
           waivers_file, quiet) -> None:
-    """Audit the exports in PATHS (files and/or folders). Help texts: HELP["audit..."]."""
+    """Audit the exports in PATH... (files and/or folders). Help texts: HELP["audit..."]."""
     from dossiercheck.run import RunOptions, run_audit
 
     from dossiercheck.config import ConfigError

