@@ -226,10 +226,16 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> None:
 
 def _refuse_foreign(conn: sqlite3.Connection, path: Path | None) -> int:
     """The schema version, after refusing (before any write) a database that is not ours to touch."""
-    found = _version(conn)
+    # One statement, so one snapshot: read separately, a concurrent first run could commit its
+    # tables and version between the two reads and make a fresh database look foreign.
+    found, has_tables = conn.execute(
+        "SELECT (SELECT user_version FROM pragma_user_version),"
+        " EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%')"
+    ).fetchone()
+    found = int(found)
     if found > SCHEMA_VERSION:
         raise HistoryError("newer_schema", file=path, found=found, known=SCHEMA_VERSION)
-    if found == 0 and _has_tables(conn):
+    if found == 0 and has_tables:
         raise HistoryError("foreign", file=path)
     return found
 
