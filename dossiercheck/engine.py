@@ -128,8 +128,11 @@ def _first_by(frame: pd.DataFrame | None, key: str, value: str | pd.Series) -> p
     vals = frame[value] if isinstance(value, str) else value
     if vals is None:
         return pd.Series(dtype="string")
-    sub = pd.DataFrame({"k": frame[key].to_numpy(), "v": vals.to_numpy()}).dropna()
-    return sub.drop_duplicates("k").set_index("k")["v"].astype("string")
+    keys = frame[key]
+    ok = keys.notna().to_numpy() & vals.notna().to_numpy()
+    keys, vals = keys[ok], vals[ok]
+    first = ~keys.duplicated(keep="first").to_numpy()
+    return pd.Series(vals[first].to_numpy(), index=pd.Index(keys[first].to_numpy(dtype=object))).astype("string")
 
 
 def _take(series: pd.Series, pos: np.ndarray) -> np.ndarray:
@@ -191,7 +194,11 @@ class RowIndex:
                 if line_org is None and "uitvoerder" in lijnen.columns:
                     line_org = lijnen["uitvoerder"]
                 if line_org is not None:
-                    by_client = by_client.combine_first(_first_by(lijnen, "klantnummer", line_org))
+                    # by_client.combine_first(...): its values hold no missing ones, so the lines
+                    # only add the clients it lacks
+                    more = _first_by(lijnen, "klantnummer", line_org)
+                    more = more[by_client.index.get_indexer(more.index) < 0] if len(by_client) else more
+                    by_client = pd.concat([by_client, more]) if len(by_client) else more
             client_by_cheque = pd.Series(dtype="string")
             org_by_cheque = pd.Series(dtype="string")
             if cheques is not None and "chequenummer" in cheques.columns:
@@ -202,7 +209,7 @@ class RowIndex:
             self._orgs = {"org_by_client": by_client, "client_by_cheque": client_by_cheque, "org_by_cheque": org_by_cheque}
         return self._orgs
 
-    def _table_meta(self, name: str, pos: np.ndarray) -> dict[str, np.ndarray]:
+    def _table_meta(self, name: str, pos: np.ndarray, facts: bool = True) -> dict[str, np.ndarray]:
         f = self.frames[name]
         k = len(pos)
         out = {
@@ -210,6 +217,8 @@ class RowIndex:
             "sheet": _take(f["_sheet"], pos) if "_sheet" in f.columns else np.full(k, None, dtype=object),
             "row": f["_row"].iloc[pos].to_numpy(),
         }
+        if not facts:
+            return out
         klant = f["klantnummer"].iloc[pos].astype("string") if "klantnummer" in f.columns else None
         cheque = f["chequenummer"].iloc[pos].astype("string") if "chequenummer" in f.columns else None
         org = None
@@ -240,15 +249,17 @@ class RowIndex:
         out["klantnummer"], out["chequenummer"], out["organisatie"] = obj(klant), obj(cheque), obj(org)
         return out
 
-    def meta(self, tab: np.ndarray, pos: np.ndarray) -> dict[str, np.ndarray]:
-        """table, file, sheet, row, klantnummer, chequenummer, organisatie of the given rows."""
+    def meta(self, tab: np.ndarray, pos: np.ndarray, facts: bool = True) -> dict[str, np.ndarray]:
+        """table, file, sheet, row, and (``facts``) klantnummer, chequenummer, organisatie of the
+        given rows."""
         k = len(tab)
-        cols = {c: np.full(k, None, dtype=object) for c in ("file", "sheet", "klantnummer", "chequenummer", "organisatie")}
+        names = ("file", "sheet", "klantnummer", "chequenummer", "organisatie") if facts else ("file", "sheet")
+        cols = {c: np.full(k, None, dtype=object) for c in names}
         cols["row"] = np.zeros(k, dtype="int64")
         cols["table"] = np.array(self.names, dtype=object)[tab] if k else np.zeros(0, dtype=object)
         for t in np.unique(tab):
             sel = np.flatnonzero(tab == t)
-            part = self._table_meta(self.names[t], pos[sel])
+            part = self._table_meta(self.names[t], pos[sel], facts)
             for c, v in part.items():
                 cols[c][sel] = v
         return cols
@@ -417,7 +428,7 @@ def _sources(
     keep = np.ones(len(g), dtype=bool)
     keep[1:] = (f_all[1:] != f_all[:-1]) | (g[1:] != g[:-1])
     f_all, t_all, p_all = f_all[keep], t_all[keep], p_all[keep]
-    m = rows.meta(t_all, p_all)
+    m = rows.meta(t_all, p_all, facts=False)  # where the rows are; their klantnummer etc. is not needed
     row = m["row"].astype("int64")
     tname = m["table"]
     # sources: by finding, table name, row
@@ -530,29 +541,60 @@ def _rule_tables(
     return out
 
 
-# How many filtered tables _rule_tables keeps for the next rules: rules of one programme run one
-# after the other and mostly share theirs; keeping every one would hold several copies of a 1 M-row
-# table at once (about 1 GB at 200,000 clients).
+# How many filtered tables _rule_tables keeps for the next rules when it does not know which
+# rules come (no ``_remaining`` counts in the memo): rules of one programme run one after the other
+# and mostly share theirs; keeping every one would hold several copies of a 1 M-row table at once
+# (about 1 GB at 200,000 clients).
 MEMO_FRAMES = 4
+
+
+def _bad_columns(bad: Mapping[str, pd.DataFrame]) -> dict[str, set]:
+    """Per table, the columns holding at least one bad cell."""
+    return {t: {c for c in b.columns if b[c].any()} for t, b in bad.items()}
+
+
+def _filter_sets(rule: Rule, tables: Mapping[str, pd.DataFrame], bad_cols: Mapping[str, set]) -> dict[str, frozenset]:
+    """Per table, the columns whose bad cells remove rows from what ``rule`` sees (empty: the
+    rule sees the whole table)."""
+    wanted = {t: set(cols) for t, cols in rule.needs.items()}
+    for t, cols in rule.optional.items():
+        wanted.setdefault(t, set()).update(cols)
+    out = {}
+    for t in tables:
+        cols = wanted.get(t)
+        if cols is None:
+            out[t] = frozenset()
+            continue
+        cols = cols | {k for k in ("klantnummer", "chequenummer") if TABLES[t].column_names.count(k) and TABLES[t].column(k).required}
+        out[t] = frozenset(c for c in cols if c in bad_cols.get(t, ()))
+    return out
+
+
+def _plan_memo(rules: Iterable[Rule], tables: Mapping[str, pd.DataFrame], bad: Mapping[str, pd.DataFrame], memo: dict) -> None:
+    """Tell the memo how many of ``rules`` will ask for each filtered table, so that
+    :func:`_rule_tables_memo` keeps each one exactly until its last rule has run (one copy per
+    distinct row set, made once)."""
+    bad_cols = memo.setdefault("_bad_cols", _bad_columns(bad))
+    remaining: dict = {}
+    for rule in rules:
+        for t, use in _filter_sets(rule, tables, bad_cols).items():
+            if use:
+                remaining[(t, use)] = remaining.get((t, use), 0) + 1
+    memo["_remaining"] = remaining
 
 
 def _rule_tables_memo(
     rule: Rule, tables: Mapping[str, pd.DataFrame], bad: Mapping[str, pd.DataFrame], memo: dict
 ) -> dict:
-    wanted = {t: set(cols) for t, cols in rule.needs.items()}
-    for t, cols in rule.optional.items():
-        wanted.setdefault(t, set()).update(cols)
     bad_cols = memo.get("_bad_cols")
     if bad_cols is None:
-        bad_cols = memo["_bad_cols"] = {t: {c for c in b.columns if b[c].any()} for t, b in bad.items()}
+        bad_cols = memo["_bad_cols"] = _bad_columns(bad)
+    remaining = memo.get("_remaining")
+    variants = {}
     out = {}
-    for t, frame in tables.items():
-        cols = wanted.get(t)
-        if cols is None:
-            out[t] = frame
-            continue
-        cols = cols | {k for k in ("klantnummer", "chequenummer") if TABLES[t].column_names.count(k) and TABLES[t].column(k).required}
-        use = frozenset(c for c in cols if c in bad_cols.get(t, ()))
+    for t, use in _filter_sets(rule, tables, bad_cols).items():
+        frame = tables[t]
+        variants[t] = (t, use)
         if not use:
             out[t] = frame
             continue
@@ -561,11 +603,19 @@ def _rule_tables_memo(
         if kept is None:
             drop = bad[t][sorted(use)].any(axis=1).to_numpy()
             kept = frame[~drop]
-            frames = [k for k in memo if k != "_bad_cols"]
-            for old in frames[: max(0, len(frames) + 1 - MEMO_FRAMES)]:  # least recently used first
-                del memo[old]
-        memo[key] = kept  # (re)inserted last: the most recently used
+            if remaining is None:
+                frames = [k for k in memo if not (isinstance(k, str) and k.startswith("_"))]
+                for old in frames[: max(0, len(frames) + 1 - MEMO_FRAMES)]:  # least recently used first
+                    del memo[old]
+        if remaining is None:
+            memo[key] = kept  # (re)inserted last: the most recently used
+        else:
+            left = remaining.get(key, 0) - 1
+            remaining[key] = left
+            if left > 0:
+                memo[key] = kept  # kept for the rules still to come, dropped after the last
         out[t] = kept.copy(deep=False)
+    memo["_variants"] = variants  # what identifies the rows of each table the rule sees
     return out
 
 
@@ -680,13 +730,15 @@ def audit_frames(
     outputs: list[_RuleOutput] = []
     per_programme: dict[str, float] = {}
     memo: dict = {}
+    _plan_memo([r for r in rules if not r.missing_inputs(tables)], tables, bad, memo)
     for rule in rules:
         t1 = time.perf_counter()
         reason = rule.missing_inputs(tables)
         if reason:
             statuses.append(RuleStatus(rule, False, reason=reason))
             continue
-        ctx = Context(tables=_rule_tables(rule, tables, bad, memo), config=config, peildatum=P, cache=cache)
+        seen = _rule_tables(rule, tables, bad, memo)
+        ctx = Context(tables=seen, config=config, peildatum=P, cache=cache, variants=memo.pop("_variants", None))
         try:
             out = rule.check(ctx)
             if out is None or not isinstance(out, pd.DataFrame) or "_rid" not in out.columns:

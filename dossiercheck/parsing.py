@@ -267,6 +267,10 @@ class ParsedColumn:
     error: pd.Series  # string: DAT code where the cell could not be parsed, else <NA>
     reason: pd.Series  # string: short reason (or nearest enum value for DAT003)
     clean: pd.Series | None = None  # the raw cells as parsed: trimmed, empty -> missing (clean_raw)
+    # Per row, integer codes of ``clean`` and of ``values`` (-1 where missing): equal codes, equal
+    # texts (values). Computed on distinct values, so callers compare rows without hashing again.
+    clean_codes: np.ndarray | None = None
+    value_codes: np.ndarray | None = None
 
     @property
     def bad(self) -> pd.Series:
@@ -311,12 +315,36 @@ def _identity_mask(uniques, ctype: str) -> np.ndarray | None:
     return ok.fill_null(False).to_numpy(zero_copy_only=False)
 
 
+def _clean_factorize(series: pd.Series) -> tuple[pd.Series, np.ndarray, pd.Series]:
+    """:func:`clean_raw` of ``series`` and its factorization, computed on the distinct raw texts:
+    the cleaned column, per-row codes (-1 = missing) and the distinct cleaned texts."""
+    s = series.astype("string")
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    u_clean = clean_raw(pd.Series(uniques, dtype="string"))
+    u_codes, u_uniques = pd.factorize(u_clean, use_na_sentinel=True)
+    u_codes = np.append(u_codes.astype(np.int64), -1)  # slot for a missing raw cell
+    rows = u_codes[np.where(codes < 0, len(uniques), codes)]
+    changed = len(u_uniques) != len(uniques) or not u_clean.eq(pd.Series(uniques, dtype="string")).fillna(False).all()
+    if changed:
+        clean = pd.Series(
+            pd.array(u_uniques, dtype="string").take(rows, allow_fill=True), index=series.index, name=series.name
+        )
+    else:  # every distinct text already trimmed and non-empty: the cleaned column is the column
+        clean = s
+    return clean, rows, pd.array(u_uniques, dtype="string")
+
+
+def _value_codes(arr, take: np.ndarray) -> np.ndarray:
+    """Per-row codes of the values ``arr[take]`` (``arr`` small: one slot per distinct text)."""
+    u_codes, _ = pd.factorize(arr, use_na_sentinel=True)
+    return u_codes.astype(np.int64)[take]
+
+
 def parse_series(raw: pd.Series, col: Column) -> ParsedColumn:
     """Parse a raw column (strings) by its column type, on distinct values only."""
-    raw = clean_raw(raw)
-    empty = raw.isna()
+    raw, codes, uniques = _clean_factorize(raw)
+    empty = pd.Series(codes < 0, index=raw.index, name=raw.name)
     fn = parser_for(col)
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     fast = _identity_mask(uniques, col.type)
     if fast is not None:
         return _parse_identity(raw, empty, fn, codes, uniques, fast)
@@ -332,39 +360,42 @@ def parse_series(raw: pd.Series, col: Column) -> ParsedColumn:
         empty_val = False if not col.required else None
     elif col.type == "enum" and col.empty_value is not None:
         empty_val = col.empty_value
+    value_codes = None
 
-    def build(vals: list, dtype: str) -> pd.Series:
+    def build(vals: list, dtype: str, missing=None, keep_codes: bool = False) -> pd.Series:
+        nonlocal value_codes
         if dtype == "datetime64[ns]":
-            arr = pd.to_datetime(pd.Series(vals + [None], dtype="object")).to_numpy("datetime64[ns]")
+            arr = pd.to_datetime(pd.Series(vals + [missing], dtype="object")).to_numpy("datetime64[ns]")
         else:
-            arr = pd.array(vals + [None], dtype=dtype)
+            arr = pd.array(vals + [missing], dtype=dtype)
+        if keep_codes:
+            value_codes = _value_codes(arr, take)
         return pd.Series(arr[take], index=raw.index)
 
+    # an empty cell's value (the "missing" slot) is ``empty_val`` where the type has one
     if col.type in DATE_TYPES:
-        values = build(u_vals, "datetime64[ns]")
+        values = build(u_vals, "datetime64[ns]", keep_codes=True)
     elif col.type in FLOAT_TYPES:
-        values = build([np.nan if v is None else float(v) for v in u_vals], "Float64")
+        values = build([np.nan if v is None else float(v) for v in u_vals], "Float64", keep_codes=True)
     elif col.type == "bool":
-        values = build(u_vals, "boolean")
-        if empty_val is not None:
-            values = values.mask(empty, empty_val)
+        values = build(u_vals, "boolean", empty_val, keep_codes=True)
     else:
-        values = build(u_vals, "string")
-        if empty_val is not None:
-            values = values.mask(empty, empty_val)
+        values = build(u_vals, "string", empty_val, keep_codes=True)
     if any(e is not None for e in u_err):
         error = build(u_err, "string")
         reason = build(u_reason, "string")
     else:
         error = pd.Series(pd.NA, index=raw.index, dtype="string")
         reason = pd.Series(pd.NA, index=raw.index, dtype="string")
-    return ParsedColumn(values=values, empty=empty, error=error, reason=reason, clean=raw)
+    return ParsedColumn(values=values, empty=empty, error=error, reason=reason, clean=raw, clean_codes=codes,
+                        value_codes=value_codes)
 
 
 def _parse_identity(raw, empty, fn, codes, uniques, fast: np.ndarray) -> ParsedColumn:
     """A text-valued column where most distinct values parse to themselves (``fast``): start from
     the cleaned column and run the Python parser only on the other distinct values."""
     values = raw
+    value_codes = codes
     error = pd.Series(pd.NA, index=raw.index, dtype="string")
     reason = pd.Series(pd.NA, index=raw.index, dtype="string")
     slow = np.flatnonzero(~fast)
@@ -378,10 +409,16 @@ def _parse_identity(raw, empty, fn, codes, uniques, fast: np.ndarray) -> ParsedC
         vals = np.array([r[0] for r in results] + [None], dtype=object)
         values = raw.copy()
         values[rows] = pd.array(vals[sel], dtype="string")
+        # each distinct text's value: itself, or what the parser made of it
+        u_vals = np.array(uniques.to_numpy(dtype=object, na_value=None), dtype=object)
+        u_vals[slow] = vals[:-1]
+        value_codes = _value_codes(pd.array(np.append(u_vals, None), dtype="string"),
+                                   np.where(codes < 0, len(uniques), codes))
         errs = [r[1] for r in results]
         if any(e is not None for e in errs):
             e_code = np.array([e[0] if e else None for e in errs], dtype=object)
             e_reason = np.array([e[1] if e else None for e in errs], dtype=object)
             error[rows] = pd.array(e_code[sel], dtype="string")
             reason[rows] = pd.array(e_reason[sel], dtype="string")
-    return ParsedColumn(values=values, empty=empty, error=error, reason=reason, clean=raw)
+    return ParsedColumn(values=values, empty=empty, error=error, reason=reason, clean=raw, clean_codes=codes,
+                        value_codes=value_codes)

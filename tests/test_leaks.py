@@ -197,3 +197,44 @@ def test_hostile_text_is_plain_data_in_json(outputs):
     assert p == json.loads(json.dumps(mask_payload(outcome.payload), default=str)), "the payload, masked"
     text = json.dumps(p, ensure_ascii=False)
     assert "dc-xss" in text and "cmd|" in text, "hostile text is kept as data in JSON (it is inert there)"
+
+
+def _walk_mask(payload):
+    """The masking of findings.json as a plain recursive walk, value by value (the reference the
+    column-wise :func:`mask_payload` must match exactly)."""
+    from dossiercheck.reports.masking import _MAYBE, KEEP
+    from dossiercheck.reports.viewmodel import CHEQUE_RE, KLANT_RE, make_masker
+
+    mask = make_masker()
+
+    def text(v, key):
+        if key == "klantnummer" and KLANT_RE.fullmatch(v) or key == "chequenummer" and CHEQUE_RE.fullmatch(v):
+            return v
+        return mask(v) if _MAYBE.search(v) else v
+
+    def walk(v, key):
+        if isinstance(v, str):
+            return text(v, key)
+        if isinstance(v, dict):
+            return {k: (x if k in KEEP else walk(x, k)) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x, key) for x in v]
+        return v
+
+    return walk(payload, None)
+
+
+def test_column_wise_masking_is_the_value_by_value_walk(outputs):
+    _, outcome = outputs
+    payload = outcome.payload
+    odd = {  # nested and mixed shapes the findings do not have today
+        "rule": "X", "klantnummer": [RRN, "61000001", None, 3, {"klantnummer": EMAIL}], "chequenummer": RRN,
+        "details": {"a": [[PHONE, 1.5, True], {"fingerprint": RRN, "b": (RRN,)}], "status": RRN, "c": ""},
+        "value": EMAIL2,
+    }
+    payload = dict(payload, findings=payload["findings"] + [odd, {"rule": "Y", "message": PHONE2}], extra=[RRN, 1])
+    before = json.dumps(payload, default=str)
+    masked = mask_payload(payload)
+    assert json.dumps(masked, default=str) == json.dumps(_walk_mask(payload), default=str)
+    assert json.dumps(payload, default=str) == before, "the payload itself is not changed"
+    assert RRN not in json.dumps(masked["findings"][-2]["klantnummer"]) and masked["findings"][-1]["message"] == "***"

@@ -227,3 +227,65 @@ def test_split_workbooks_hold_only_their_organisation(tmp_path):
     assert rows and {r[5] for r in rows} == {"Centrum Oost"}
     assert len(rows) == sum(1 for f in payload["findings"] if f["organisatie"] == "Centrum Oost")
     assert wb["Samenvatting"]["A1"].value.endswith("Centrum Oost")
+
+
+# --------------------------------------------------------------------------- written by a child process
+
+
+def _sheet_values(path: Path) -> dict:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return {name: list(wb[name].iter_rows(values_only=True)) for name in wb.sheetnames}
+    finally:
+        wb.close()
+
+
+@pytest.mark.skipif(not xlsx_mod.can_fork(), reason="the workbook is forked out on Linux only")
+def test_forked_workbook_is_the_in_process_one(tmp_path):
+    payload = make_payload(n=60)
+    write_xlsx(payload, tmp_path / "a.xlsx")
+    job = xlsx_mod.XlsxJob(payload, tmp_path / "b.xlsx", fork=True)
+    assert job.pid is not None and not (tmp_path / "b.xlsx").exists()
+    job.finish()
+    assert job.seconds is not None and job.seconds >= 0
+    assert _sheet_values(tmp_path / "a.xlsx") == _sheet_values(tmp_path / "b.xlsx")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "in-process"])
+def test_an_error_writing_the_workbook_is_raised_by_finish_as_is(tmp_path, monkeypatch, fork):
+    """The child's error comes back as the same exception (the CLI shows the same line, exit code
+    as for an in-process write); no temporary file stays, nothing is put in place."""
+    if fork and not xlsx_mod.can_fork():
+        pytest.skip("the workbook is forked out on Linux only")
+
+    def boom(payload, path, *a, **k):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(xlsx_mod, "write_workbook", boom)
+    job = xlsx_mod.XlsxJob(make_payload(n=5), tmp_path / "rapport.xlsx", fork=fork)
+    with pytest.raises(OSError) as e:
+        job.finish()
+    assert e.value.errno == 28 and e.value.strerror == "No space left on device"
+    assert ".rapport.xlsx." in e.value.filename
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not xlsx_mod.can_fork(), reason="the workbook is forked out on Linux only")
+def test_abort_stops_the_child_and_removes_its_file(tmp_path, monkeypatch):
+    import os
+    import time
+
+    def slow(payload, path, *a, **k):
+        Path(path).write_bytes(b"half")
+        time.sleep(60)
+
+    monkeypatch.setattr(xlsx_mod, "write_workbook", slow)
+    job = xlsx_mod.XlsxJob(make_payload(n=5), tmp_path / "rapport.xlsx", fork=True)
+    pid = job.pid
+    t0 = time.monotonic()
+    job.abort()
+    assert time.monotonic() - t0 < 10
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped
+    assert list(tmp_path.iterdir()) == []

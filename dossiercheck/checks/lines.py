@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dossiercheck.text import normalise, normalise_series
+from dossiercheck.text import _distinct, normalise, normalise_series
 
 # (normalised stap prefixes, programme)
 PROGRAMMES: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -35,7 +35,7 @@ ABO_KINDS = ("abo_project", "abo_begeleiding")
 CLOSED = ("Beëindigd", "Stopgezet", "Uitgevoerd")
 
 
-def programme_of(stap: pd.Series) -> pd.Series:
+def _programme_of(stap: pd.Series) -> pd.Series:
     norm = normalise_series(stap)
     out = pd.Series(pd.NA, index=stap.index, dtype="string")
     for prefixes, prog in PROGRAMMES:
@@ -44,6 +44,18 @@ def programme_of(stap: pd.Series) -> pd.Series:
             hit |= norm.str.startswith(normalise(p)).fillna(False).astype(bool)
         out = out.mask(hit & out.isna(), prog)
     return out
+
+
+def programme_of(stap: pd.Series) -> pd.Series:
+    """The programme of each line's stap (missing for other steps), decided once per distinct
+    stap text when the texts repeat (they do: a handful of steps)."""
+    if not isinstance(stap.dtype, pd.StringDtype):
+        return _programme_of(stap)
+    values, codes = _distinct(stap)
+    if codes is None:
+        return _programme_of(stap)
+    prog = np.append(_programme_of(values).to_numpy(dtype=object, na_value=None), None)
+    return pd.Series(prog[codes], index=stap.index, dtype="string")
 
 
 def prepare_lines(tables: dict[str, pd.DataFrame], config: dict, P: pd.Timestamp) -> None:

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from dossiercheck.tables import TABLES
@@ -56,9 +57,25 @@ class Context:
     config: Mapping[str, Any]
     peildatum: pd.Timestamp
     cache: dict = field(default_factory=dict)
+    # per table, what identifies the rows this rule sees (the engine's filter of bad cells): rules
+    # that see the same rows share what :meth:`shared` builds from them. None: nothing is shared.
+    variants: Mapping[str, Hashable] | None = None
 
     def table(self, name: str) -> pd.DataFrame:
         return self.tables[name]
+
+    def shared(self, name: str, tables: tuple[str, ...], build: Callable[[], Any]) -> Any:
+        """``build()``, computed once per audit for the rows of ``tables`` this rule sees and
+        shared with the other rules that see the same rows (``name`` says what is built; it
+        must depend on those rows and the configuration only). Frames and series come back as
+        shallow copies: with pandas' copy-on-write a rule's changes stay its own."""
+        if self.variants is None or any(t not in self.variants for t in tables):
+            return build()
+        key = ("shared", name, *(self.variants[t] for t in tables))
+        if key not in self.cache:
+            self.cache[key] = build()
+        value = self.cache[key]
+        return value.copy(deep=False) if isinstance(value, (pd.DataFrame, pd.Series)) else value
 
     def has(self, name: str, column: str | None = None) -> bool:
         if name not in self.tables:
@@ -167,8 +184,22 @@ def offending(frame: pd.DataFrame, mask: pd.Series | None = None, **details: Any
 
     Detail values may be scalars or Series aligned with ``frame``.
     """
-    sub = frame if mask is None else frame[mask.fillna(False).astype(bool)]
-    out = pd.DataFrame({"_rid": sub["_rid"].to_numpy()})
+    if mask is not None and not (mask.index is frame.index or mask.index.equals(frame.index)):
+        # a mask on other labels: pandas aligns it, details are looked up by label
+        sub = frame[mask.fillna(False).astype(bool)]
+        out = pd.DataFrame({"_rid": sub["_rid"].to_numpy()})
+        for k, v in details.items():
+            out[k] = v.loc[sub.index].to_numpy() if isinstance(v, pd.Series) else v
+        return out
+    # the common case, a mask built from the frame's own columns: positions, no label lookups
+    pos = None if mask is None else np.flatnonzero(mask.fillna(False).astype(bool).to_numpy())
+    rid = frame["_rid"].to_numpy()
+    out = pd.DataFrame({"_rid": rid if pos is None else rid[pos]})
     for k, v in details.items():
-        out[k] = v.loc[sub.index].to_numpy() if isinstance(v, pd.Series) else v
+        if not isinstance(v, pd.Series):
+            out[k] = v
+        elif v.index is frame.index or v.index.equals(frame.index):
+            out[k] = v.to_numpy() if pos is None else v.take(pos).to_numpy()
+        else:
+            out[k] = v.loc[frame.index if pos is None else frame.index[pos]].to_numpy()
     return out

@@ -9,20 +9,30 @@ empty rows are skipped (they are not data); every other row is kept, whatever it
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from dossiercheck.io.workbook import CSV_DELIMITERS, Grid, InputError, read_csv_grid, read_workbook
+from dossiercheck.io.workbook import (
+    CSV_DELIMITERS,
+    Grid,
+    InputError,
+    prepare_workbook,
+    read_csv_grid,
+    read_workbook,
+)
 from dossiercheck.tables import TABLES, table_alias_map
 from dossiercheck.text import normalise
 
 WORKBOOK_EXT = {".xlsx", ".xlsm", ".xls"}
 TEXT_EXT = {".csv", ".txt"}
 HEADER_SCAN_ROWS = 20
+LOOKAHEAD = True  # check the next workbooks in a worker thread while one is read
 
 _HEADER_MAPS = {name: t.header_map() for name, t in TABLES.items()}
 _TABLE_NAMES = table_alias_map()
@@ -112,14 +122,31 @@ def choose_delimiter(heads: dict[str, list[list[str]]]) -> str:
     return best[2]
 
 
+def _constant(value: object, n: int):
+    """A column holding ``value`` n times, as assigning the scalar gives (``str`` dtype for a
+    string), built by Arrow in one step instead of pandas' broadcast."""
+    if isinstance(value, str) and n:
+        import pyarrow as pa
+
+        return pd.array(pa.repeat(value, n), dtype="str")
+    return value
+
+
 def _frame(
     grid: Grid, table: str, header_idx: int, mapping: dict[int, str], max_chars: int | None = None
 ) -> pd.DataFrame:
     body = grid.cells.iloc[header_idx + 1 :]
-    as_str = {pos: body[pos].astype("string") for pos in body.columns}
+    # A row is data when any cell is filled: per column, vectorised, and each column only looks at
+    # the rows no earlier column has filled (most rows are decided by their first cell).
     keep = np.zeros(len(body), dtype=bool)
-    for s in as_str.values():  # per column, vectorised: a row is data when any cell is filled
-        keep |= (s.str.strip().fillna("") != "").to_numpy()
+    for pos in body.columns:
+        undecided = np.flatnonzero(~keep)
+        if not len(undecided):
+            break
+        s = body[pos] if len(undecided) == len(keep) else body[pos].iloc[undecided]
+        filled = (s.astype("string").str.strip().fillna("") != "").to_numpy(dtype=bool)
+        keep[undecided[filled]] = True
+    as_str = {pos: body[pos].astype("string") for pos in mapping}
     if grid.row_numbers is not None:  # CSV with quoted line breaks: the line each row starts on
         rows = np.asarray(grid.row_numbers[header_idx + 1 :])
     else:
@@ -137,8 +164,8 @@ def _frame(
                     f"{int(long.sum())} cell(s) in column {c} longer than {max_chars} characters cut to that length "
                     "(limits.max_cell_chars)"
                 )
-    frame["_file"] = grid.file
-    frame["_sheet"] = grid.sheet
+    frame["_file"] = _constant(grid.file, len(frame))
+    frame["_sheet"] = _constant(grid.sheet, len(frame))
     frame["_row"] = rows[keep]
     return frame
 
@@ -176,12 +203,32 @@ def read_inputs(
     files = discover(paths)
     if not files:
         raise InputError("no_files")
-    for path, shown in files:
+    # The checks a workbook must pass before it is read (zip directory, then a streamed scan of its
+    # XML) run in one worker thread, ahead of the reading: while fastexcel reads one workbook (it
+    # releases the GIL), the next ones are checked. Each workbook is still read only after its own
+    # checks passed, and errors are raised in file order.
+    ahead = [i for i, (path, _) in enumerate(files) if path.suffix.lower() in WORKBOOK_EXT]
+    cancel = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dossiercheck-check") if LOOKAHEAD and len(ahead) > 1 else None
+    checked = {i: pool.submit(prepare_workbook, *files[i], limits, cancel) for i in ahead} if pool else {}
+    try:
+        _read_files(files, checked, limits, progress, result, parts)
+    finally:
+        if pool:
+            cancel.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+    for table, frames in parts.items():
+        result.tables[table] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return result
+
+
+def _read_files(files, checked, limits, progress, result: ReadResult, parts: dict[str, list[pd.DataFrame]]) -> None:
+    for i, (path, shown) in enumerate(files):
         if progress:
             progress(shown)
         try:
             if path.suffix.lower() in WORKBOOK_EXT:
-                grids = read_workbook(path, shown, limits)
+                grids = read_workbook(path, shown, limits, checked[i].result() if i in checked else None)
             else:
                 grids = [read_csv_grid(path, shown, limits, choose_delimiter)]
         except OSError as e:  # permission denied, a folder named like a file, a disk error
@@ -218,9 +265,6 @@ def read_inputs(
                 info["notes"] = g.warnings
             result.inputs.append(info)
             parts.setdefault(table, []).append(frame)
-    for table, frames in parts.items():
-        result.tables[table] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    return result
 
 
 __all__ = ["InputError", "ReadResult", "discover", "find_header", "read_inputs"]

@@ -406,6 +406,146 @@ def _count_tags(seg: bytes, name: bytes) -> int:
     return sum(seg.count(b"<" + name + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
 
 
+_WINDOW = 48  # bytes after a cell reference looked at for the end of its tag
+_CANON_PAD = bytes(_WINDOW + _REF_WIDTH + 16)
+_LT_C = ord("<") | ord("c") << 8  # '<c' read as a little-endian 16-bit word
+_LT_R = ord("<") | ord("r") << 8
+
+
+def _pair_positions(buf: bytes, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of '<c' and of '<r' in the first ``n`` bytes of ``buf``: 16-bit words compared at
+    both alignments, so no array of every '<' (dense in sheet XML) is built."""
+    out_c, out_r = [], []
+    for k in (0, 1):
+        w = np.frombuffer(buf, dtype="<u2", count=(n - k) // 2, offset=k)
+        is_c = w == _LT_C
+        hits = np.flatnonzero(is_c | (w == _LT_R))
+        c = is_c[hits]
+        hits = hits * 2 + k
+        out_c.append(hits[c])
+        out_r.append(hits[~c])
+    return np.concatenate(out_c), np.concatenate(out_r)
+
+
+_HI = np.uint64(0x8080808080808080)
+_ZEROS = np.uint64(0x3030303030303030)
+_SEVENTY6 = np.uint64(0x7676767676767676)
+
+
+def _canonical_refs(a: np.ndarray, v: np.ndarray):
+    """For references starting at ``v`` (``XFD1048576"``): closing quote, column numbers, digit
+    counts and the digits as big-endian integers (right-aligned bytes: equal digit counts compare
+    as the numbers do), and whether any is malformed or beyond Excel's limits. Cheaper than
+    :func:`_parse_refs`, which gives the row numbers themselves; same verdict on malformed refs."""
+    g = np.lib.stride_tricks.sliding_window_view(a, _REF_WIDTH)[v]
+    quote = (g == 34) | (g == 39)
+    if not quote.any(axis=1).all():
+        return None
+    e = v + np.argmax(quote, axis=1)
+    up = _IS_UPPER[g[:, :4]]
+    lead = up[:, 0].copy()
+    nlet = lead.astype(np.int64)
+    for k in (1, 2, 3):
+        lead &= up[:, k]
+        nlet += lead
+    ndig = (e - v) - nlet
+    bad = bool(((nlet > 3) | (ndig < 1) | (ndig > 7)).any())
+    val = _UPPER_VAL[g[:, :3]]
+    cols = np.where(nlet == 1, val[:, 0], np.where(nlet == 2, val[:, 0] * 26 + val[:, 1],
+                                                   val[:, 0] * 676 + val[:, 1] * 26 + val[:, 2]))
+    cols[nlet == 0] = 0
+    w8 = np.lib.stride_tricks.sliding_window_view(a, 8)[np.maximum(e - 8, 0)]
+    digits = np.ascontiguousarray(w8).view(">u8").ravel().astype(np.uint64)
+    short = e < 8  # a reference at the very start of a segment: the window started at 0
+    if short.any():
+        digits[short] >>= (np.uint64(8) - e[short].astype(np.uint64)) * np.uint64(8)
+    mask = (np.uint64(1) << (np.clip(ndig, 0, 7).astype(np.uint64) * np.uint64(8))) - np.uint64(1)
+    digits &= mask
+    t = digits ^ (_ZEROS & mask)
+    if not bad:
+        bad = bool((((t + (_SEVENTY6 & mask)) | t) & (_HI & mask)).any())
+    return e, cols, ndig, digits, bad
+
+
+def _max_row(ndig: np.ndarray, digits: np.ndarray) -> int:
+    """The largest row number among references (see :func:`_canonical_refs`)."""
+    top = int(ndig.max())
+    best = int(digits[ndig == top].max())
+    return int(best.to_bytes(8, "big").lstrip(b"\x00"))
+
+
+def _declares_entities(seg: bytes) -> bool:
+    """``b"<!DOCTYPE" in seg or b"<!ENTITY" in seg``, by way of the few '<!' of a large segment."""
+    if len(seg) < 1 << 16:
+        return b"<!DOCTYPE" in seg or b"<!ENTITY" in seg
+    a = np.frombuffer(seg, dtype=np.uint8)
+    bang = np.flatnonzero(a[1:] == 33) + 1
+    bang = bang[a[bang - 1] == 60]
+    if len(bang) > 1000:  # many comments or CDATA sections: let bytes.find look
+        return b"<!DOCTYPE" in seg or b"<!ENTITY" in seg
+    return any(seg.startswith(b"DOCTYPE", p + 1) or seg.startswith(b"ENTITY", p + 1) for p in bang.tolist())
+
+
+def _scan_sheet_canonical(seg: bytes, ext: SheetExtent) -> bool:
+    """The common case, as :func:`_scan_sheet_fast` (same results), in fewer passes over the
+    bytes: every <row> and <c> written as Excel writes them (``<c r="...``, no namespace prefix)
+    and every cell tag ending within a few dozen bytes of its reference. False otherwise."""
+    n = len(seg)
+    buf = seg + _CANON_PAD
+    a = np.frombuffer(buf, dtype=np.uint8)
+    colon = np.flatnonzero(a[:n] == 58)  # b":c" in seg or b":row" in seg, in one pass
+    if len(colon):
+        after = a[colon + 1]
+        if (after == 99).any() or ((after == 114) & (a[colon + 2] == 111) & (a[colon + 3] == 119)).any():
+            return False
+    cpos, rpos = _pair_positions(buf, n)
+    cells = cpos[_TAG_END[a[cpos + 2]]]
+    canon = (a[cells + 2] == 32) & (a[cells + 3] == 114) & (a[cells + 4] == 61) & (a[cells + 5] == 34)
+    if not canon.all():
+        return False
+    rows_all = rpos[(a[rpos + 2] == 111) & (a[rpos + 3] == 119)]  # '<row'
+    rows_all = rows_all[_TAG_END[a[rows_all + 4]]]
+    rcanon = (a[rows_all + 4] == 32) & (a[rows_all + 5] == 114) & (a[rows_all + 6] == 61) & (a[rows_all + 7] == 34)
+    if not rcanon.all():
+        return False
+    if len(rows_all):
+        rcols, rrows, rbad = _parse_refs(a, rows_all + 8)
+        if rbad or rcols.any():
+            raise InputError("bad_row_ref")
+    valued = None
+    if len(cells):
+        refs = _canonical_refs(a, cells + 6)
+        if refs is None or refs[4]:
+            raise InputError("bad_cell_ref")
+        e, cols, ndig, digits, _ = refs
+        # the first '>' within the window after each reference's closing quote
+        w = np.lib.stride_tricks.sliding_window_view(a, _WINDOW)[e + 1]
+        is_gt = w == 62
+        if not is_gt.any(axis=1).all():
+            return False
+        k = np.argmax(is_gt, axis=1)
+        before = w[np.arange(len(k)), np.maximum(k - 1, 0)]
+        valued = (k == 0) | (before != 47)  # '/>': an empty, formatted cell
+    ext.cells += len(cells)
+    if len(rows_all):
+        ext.rows = max(ext.rows, int(rrows.max()))
+        ext._row_no = int(rrows[int(np.argmax(rows_all))])
+        ext._rless_in_row = 0
+    if len(cells):
+        if valued.any():
+            ext.cols = max(ext.cols, int(cols[valued].max()))
+            ext.rows = max(ext.rows, _max_row(ndig[valued], digits[valued]))
+        ext._cols_any = max(ext._cols_any, int(cols.max()))
+        if ext.first_row is None:
+            m = re.search(rb"<(?:v>[^<]|is>)", seg)
+            if m is not None:
+                before_m = cells < m.start()
+                if before_m.any():
+                    ci = np.flatnonzero(before_m)[np.argmax(cells[before_m])]
+                    ext.first_row = _max_row(ndig[ci : ci + 1], digits[ci : ci + 1])
+    return True
+
+
 def _scan_sheet_fast(seg: bytes, prefix: bytes, ext: SheetExtent) -> bool:
     """The common case, every <row> and <c> written as Excel writes them (``<c r="...``): only
     their reference values are looked at. False when the segment is not in that form."""
@@ -569,7 +709,9 @@ def _refuse_extent(shown: str, sheet: str, ext: SheetExtent, limits: dict) -> No
                          limit=limits["max_cells"], limit_key="max_cells")
 
 
-def scan_xlsx(path: Path, shown: str, zf: zipfile.ZipFile, limits: dict) -> dict[str, SheetExtent]:
+def scan_xlsx(
+    path: Path, shown: str, zf: zipfile.ZipFile, limits: dict, cancel=None
+) -> dict[str, SheetExtent]:
     """Check every XML part of an xlsx/xlsm; return the extent of each sheet part (by part name)."""
     infos = zf.infolist()
     budget = limits["max_uncompressed_mb"] * 1_048_576
@@ -596,6 +738,8 @@ def scan_xlsx(path: Path, shown: str, zf: zipfile.ZipFile, limits: dict) -> dict
         prefix = b""
         start = True
         for seg in _xml_segments(zf, info):
+            if cancel is not None and cancel.is_set():
+                raise ScanCancelled()
             seen += len(seg)
             if seen > budget:
                 raise InputError("expands_over", file=shown, limit=limits["max_uncompressed_mb"],
@@ -604,10 +748,10 @@ def scan_xlsx(path: Path, shown: str, zf: zipfile.ZipFile, limits: dict) -> dict
                 start = False
                 if seg[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in seg[:4]:
                     raise InputError("not_utf8_xml", file=shown, part=info.filename)
-            if b"<!DOCTYPE" in seg or b"<!ENTITY" in seg:
+            if _declares_entities(seg):
                 raise InputError("xml_entities", file=shown, part=info.filename)
             if ext is None:
-                m = _SHEETDATA.search(seg)
+                m = _SHEETDATA.search(seg) if b"sheetData" in seg else None
                 if m is None:
                     continue
                 prefix = m[1] or b""
@@ -615,7 +759,8 @@ def scan_xlsx(path: Path, shown: str, zf: zipfile.ZipFile, limits: dict) -> dict
                 extents[info.filename] = ext
                 seg = seg[m.start():]
             try:
-                if not _scan_sheet_fast(seg, prefix, ext) and not _scan_sheet_segment(seg, prefix, ext):
+                if not (not prefix and _scan_sheet_canonical(seg, ext)) and not _scan_sheet_fast(seg, prefix, ext) \
+                        and not _scan_sheet_segment(seg, prefix, ext):
                     raise InputError("xml_unverifiable", file=shown, part=info.filename)
             except InputError as e:
                 e.params.setdefault("file", shown)
@@ -775,9 +920,27 @@ def _describe_text(path: Path) -> str:
     return "text_as_workbook"
 
 
-def read_workbook(path: Path, shown: str, limits: dict) -> list[Grid]:
-    import fastexcel
+class ScanCancelled(Exception):
+    """A look-ahead check of a workbook stopped because the run ended (an error, Ctrl-C)."""
 
+
+@dataclass
+class PreparedWorkbook:
+    """What the checks before reading found out about a workbook (see :func:`prepare_workbook`)."""
+
+    kind: str  # 'zip' or 'ole'
+    by_content: bool  # named as the other format: read from its bytes
+    offsets: dict[str, int | None]  # sheet name -> spreadsheet row of its first used row
+    skip: set[str]  # chart/dialog/macro sheets: listed, not read
+    notes: list[str]
+
+
+def prepare_workbook(path: Path, shown: str, limits: dict, cancel=None) -> PreparedWorkbook:
+    """Every check that must pass before fastexcel may open a workbook: size, what the file really
+    is, password, the zip directory (declared sizes and ratios, before anything is inflated), then
+    the streamed XML scan (entities, used extent, first used row) or the .xls records. Raises
+    InputError; safe to run in a worker thread ahead of the reading (``cancel``: a
+    threading.Event that stops a zip scan between segments)."""
     check_size(path, limits, shown)
     if path.stat().st_size == 0:
         raise InputError("empty_file", file=shown)
@@ -797,7 +960,7 @@ def read_workbook(path: Path, shown: str, limits: dict) -> list[Grid]:
     if kind == "zip":
         try:
             with zipfile.ZipFile(path) as zf:
-                extents = scan_xlsx(path, shown, zf, limits)
+                extents = scan_xlsx(path, shown, zf, limits, cancel)
                 parts = _sheet_parts(zf)
                 macros = any(n.lower().endswith("vbaproject.bin") for n in zf.namelist())
         except (zipfile.BadZipFile, KeyError, zlib.error, EOFError, NotImplementedError, OSError, ValueError) as e:
@@ -815,6 +978,17 @@ def read_workbook(path: Path, shown: str, limits: dict) -> list[Grid]:
             notes.append("macros (VBA) present; they are not run")
     elif kind == "ole":
         offsets = {name: e.first_row for name, e in scan_xls(path, shown, limits).items()}
+    return PreparedWorkbook(kind, by_content, offsets, skip, notes)
+
+
+def read_workbook(path: Path, shown: str, limits: dict, prepared: PreparedWorkbook | None = None) -> list[Grid]:
+    """Every sheet of a workbook as a Grid; ``prepared``: the result of :func:`prepare_workbook`
+    for this file when it was checked ahead (else it is checked here, first)."""
+    import fastexcel
+
+    if prepared is None:
+        prepared = prepare_workbook(path, shown, limits)
+    by_content, offsets, skip, notes = prepared.by_content, prepared.offsets, prepared.skip, prepared.notes
     try:
         reader = fastexcel.read_excel(path.read_bytes() if by_content else str(path))
         names = list(reader.sheet_names)
@@ -885,11 +1059,113 @@ def split_head(text: str, delimiter: str, n: int = 20) -> list[list[str]]:
     return [row for row in csv.reader(head_lines, delimiter=delimiter)][:n]
 
 
+def _breaks(text: str) -> int:
+    """Line breaks in ``text``: CRLF, CR and LF each count once."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+_ARROW_BLOCK = 8 << 20  # bytes per pyarrow CSV block: a row longer than this goes to pandas
+_EOF_MARK = b"\x01dossiercheck-end-of-file\x01"
+
+
+def _inner_breaks(cells: pd.DataFrame) -> np.ndarray:
+    """Per row, the line breaks inside its cells (CRLF, CR and LF each count once)."""
+    inner = np.zeros(len(cells), dtype=np.int64)
+    for c in cells.columns:  # per column, vectorised
+        inner += cells[c].str.count(r"\r\n|\r|\n").fillna(0).to_numpy(dtype=np.int64)
+    return inner
+
+
+def _arrow_inner_breaks(columns: list, n_rows: int) -> np.ndarray:
+    """:func:`_inner_breaks` of pyarrow ``large_string`` columns, from their UTF-8 bytes: per row,
+    its LF bytes plus its CR bytes not followed by an LF of the same cell (numpy on the buffers)."""
+    import pyarrow as pa
+
+    inner = np.zeros(n_rows, dtype=np.int64)
+    for column in columns:
+        start = 0
+        for chunk in column.chunks:
+            n = len(chunk)
+            if n and chunk.null_count == 0 and chunk.type == pa.large_string():
+                offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64, count=chunk.offset + n + 1)[chunk.offset :]
+                data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8, count=offsets[-1])[offsets[0] :]
+                lf = np.flatnonzero(data == 10)
+                cr = np.flatnonzero(data == 13)
+                if len(cr):
+                    nxt = np.minimum(cr + 1, len(data) - 1)
+                    same = np.searchsorted(offsets, cr + offsets[0], "right") == np.searchsorted(
+                        offsets, nxt + offsets[0], "right"
+                    )
+                    cr = cr[~((data[nxt] == 10) & (cr + 1 < len(data)) & same)]
+                hits = np.concatenate((lf, cr)) + offsets[0]
+                if len(hits):
+                    rows = np.searchsorted(offsets, hits, "right") - 1
+                    inner[start : start + n] += np.bincount(rows, minlength=n)
+            elif n:
+                inner[start : start + n] += _inner_breaks(pd.DataFrame({0: pd.Series(chunk.to_pandas(), dtype="string")}))
+            start += n
+    return inner
+
+
+def _read_csv_arrow(text: str, delimiter: str, width: int) -> tuple[pd.DataFrame, np.ndarray | None] | None:
+    """The cells of a regular CSV text read by pyarrow (multi-threaded, no Python object per
+    cell) and the line breaks inside each row's cells (None when there are none), or None when
+    pandas must decide: a row whose field count differs from ``width``, a blank line, an unclosed
+    quote, a row over the block size, no rows at all. For a regular file the cells equal pandas'
+    C engine's (strings, ``""`` for empty fields)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [str(i) for i in range(width)]
+
+    def irregular(row) -> str:  # noqa: ARG001 - pandas reads irregular files, with its own rules
+        return "error"
+
+    # pyarrow takes a quote left open at the end of the file as closed there, where pandas
+    # refuses the row: a sentinel row after the text is read as a row only when every quote closed.
+    body = text.encode("utf-8")
+    data = body + b"\n" + _EOF_MARK + delimiter.encode() * (width - 1)
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=_ARROW_BLOCK, use_threads=True),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
+                newlines_in_values=True, ignore_empty_lines=True, invalid_row_handler=irregular,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.large_string() for n in names}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False, check_utf8=False,
+            ),
+        )
+    except (pa.ArrowException, ValueError, OverflowError):
+        return None
+    if table.num_rows < 2 or table.num_columns != width or table.column(0)[-1].as_py() != _EOF_MARK.decode():
+        return None
+    table = table.slice(0, table.num_rows - 1)
+    cells = pd.DataFrame(
+        {i: pd.arrays.ArrowStringArray(table.column(i)) for i in range(width)}, index=pd.RangeIndex(table.num_rows)
+    )
+    # Every row ends with one line break (the last one may not): any other break is inside a
+    # quoted cell or is a blank line, which pyarrow skips and pandas keeps as a row of its own.
+    raw = np.frombuffer(body, dtype=np.uint8)
+    cr = np.flatnonzero(raw == 13)
+    lone_cr = len(cr) - int(np.count_nonzero(raw[np.minimum(cr + 1, len(raw) - 1)][cr + 1 < len(raw)] == 10))
+    breaks = int(np.count_nonzero(raw == 10)) + lone_cr  # line breaks of the text: CRLF, CR and LF count once
+    breaks -= len(cells) - (0 if text.endswith(("\n", "\r")) else 1)
+    if breaks == 0:
+        return cells, None
+    inner = _arrow_inner_breaks(table.columns, len(cells)) if breaks > 0 else np.zeros(0, dtype=np.int64)
+    if int(inner.sum()) != breaks:
+        return None
+    return cells, inner
+
+
 def read_csv_grid(path: Path, shown: str, limits: dict, choose_delimiter) -> Grid:
     """Read a CSV/TXT file; ``choose_delimiter(heads)`` picks among sniffed candidates."""
     check_size(path, limits, shown)
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():  # (data.strip() without copying the file)
         raise InputError("empty_file", file=shown)
     kind = sniff_binary(path)
     if kind in ("zip", "ole", "ole-encrypted"):
@@ -910,18 +1186,21 @@ def read_csv_grid(path: Path, shown: str, limits: dict, choose_delimiter) -> Gri
     if width > limits["max_columns"]:
         raise InputError("csv_columns", file=shown, cols=width, limit=limits["max_columns"], limit_key="max_columns")
     common = dict(sep=delimiter, header=None, dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False)
+    arrow = _read_csv_arrow(text, delimiter, width) if width > 1 else None
+    cells, inner = arrow if arrow is not None else (None, None)
     try:
-        try:
-            cells = pd.read_csv(io.StringIO(text), engine="c", quotechar='"', **common)
-        except pd.errors.ParserError:  # a row with more fields than the first rows: keep it, cut the extra
-            limit = csv.field_size_limit()
-            csv.field_size_limit(max(limit, len(text) + 1))  # the python engine uses csv: a 1 MB cell is fine
+        if cells is None:  # pyarrow declined (an irregular file): pandas, as its rules say
             try:
-                cells = pd.read_csv(
-                    io.StringIO(text), names=list(range(width)), engine="python", on_bad_lines=on_bad, **common
-                )
-            finally:
-                csv.field_size_limit(limit)
+                cells = pd.read_csv(io.StringIO(text), engine="c", quotechar='"', **common)
+            except pd.errors.ParserError:  # a row with more fields than the first rows: keep it, cut the extra
+                limit = csv.field_size_limit()
+                csv.field_size_limit(max(limit, len(text) + 1))  # the python engine uses csv: a 1 MB cell is fine
+                try:
+                    cells = pd.read_csv(
+                        io.StringIO(text), names=list(range(width)), engine="python", on_bad_lines=on_bad, **common
+                    )
+                finally:
+                    csv.field_size_limit(limit)
     except pd.errors.EmptyDataError:
         raise InputError("empty_file", file=shown) from None
     except (pd.errors.ParserError, ValueError, csv.Error) as e:
@@ -945,14 +1224,14 @@ def read_csv_grid(path: Path, shown: str, limits: dict, choose_delimiter) -> Gri
             odd = int((rest.fillna("") == "").all(axis=1).sum())
             if odd:
                 warnings.append(f"{odd} row(s) hold one field containing {other!r}: another delimiter than {delimiter!r}?")
+    if arrow is None and '"' in text and _breaks(text) > len(cells) - (0 if text.endswith(("\n", "\r")) else 1):
+        # Every row but an unterminated last one ends with one line break: more breaks than that
+        # means some may be inside quoted cells (else the per-cell count is skipped).
+        inner = _inner_breaks(cells)
     row_numbers = None
-    if '"' in text and ("\n" in text or "\r" in text):
+    if inner is not None and inner.any():
         # A quoted field may span lines: each row starts on 1 + (rows before) + (their inner breaks).
-        inner = np.zeros(len(cells), dtype=np.int64)
-        for c in cells.columns:  # per column, vectorised
-            inner += cells[c].str.count(r"\r\n|\r|\n").fillna(0).to_numpy(dtype=np.int64)
-        if inner.any():
-            row_numbers = 1 + np.arange(len(cells)) + np.concatenate(([0], np.cumsum(inner)[:-1]))
+        row_numbers = 1 + np.arange(len(cells)) + np.concatenate(([0], np.cumsum(inner)[:-1]))
     return Grid(
         shown, None, cells, 1, path.stem, warnings + [f"encoding {encoding}, delimiter {delimiter!r}"], row_numbers
     )

@@ -237,8 +237,12 @@ def render_html(payload: dict, lang: str = "nl", max_rows: int = 20000, title: s
     return environment().get_template("report.html.j2").render(**ctx, **_globals(ctx["lang"]))
 
 
-def write_html(payload: dict, path: Path, lang: str = "nl", max_rows: int = 20000) -> None:
-    """Render the report and put it in place atomically (temporary file, then rename)."""
+def write_html(payload: dict, path: Path, lang: str = "nl", max_rows: int = 20000, rendered: str | None = None) -> None:
+    """Render the report and put it in place atomically (temporary file, then rename).
+
+    ``rendered``: the page already rendered by :func:`render_html` with these arguments (the run
+    renders it while rapport.xlsx is being written, and puts it in place after the workbook)."""
     from dossiercheck.reports.payload import atomic_write_bytes
 
-    atomic_write_bytes(Path(path), render_html(payload, lang, max_rows).encode("utf-8"))
+    text = rendered if rendered is not None else render_html(payload, lang, max_rows)
+    atomic_write_bytes(Path(path), text.encode("utf-8"))

@@ -9,14 +9,23 @@ dates, the configuration, and klant/chequenummers of their valid shape (the keys
 client up by; 7-10 digits cannot be a national number).
 
 The in-memory payload is not changed: fingerprints, history and waivers work on the raw values.
+
+Speed (100,000 findings): the payload is walked column by column, not value by value. The values
+found under one key in a list of dicts (every finding's ``message``, every ``details`` dict, ...)
+are handled as one list: the texts of a list are masked once per *distinct* text, and the
+vectorised pre-check of :mod:`dossiercheck.checks.pii` rules out, in one pyarrow pass, the texts
+that cannot hold a national number, e-mail address or phone number, so only the few others reach
+:func:`~dossiercheck.checks.pii.mask_pii`. Containers in which nothing changed are shared with the
+payload rather than copied (the result is only read, then encoded).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
-from dossiercheck.reports.viewmodel import CHEQUE_RE, KLANT_RE, make_masker
+from dossiercheck.reports import viewmodel as vm
+from dossiercheck.reports.viewmodel import CHEQUE_RE, KLANT_RE
 
 # keys whose values the tool makes (kept as they are, with everything below them)
 KEEP = frozenset({
@@ -25,27 +34,148 @@ KEEP = frozenset({
 })
 # a text that cannot hold personal data: no '@' and no run of 8 digits (with separators)
 _MAYBE = re.compile(r"@|\d(?:[ ./\-()+\u00a0]{0,3}\d){7}")
+_SHAPE = {"klantnummer": KLANT_RE, "chequenummer": CHEQUE_RE}
+
+
+def _any_sub(types: set, base: type) -> bool:
+    return any(issubclass(t, base) for t in types)
+
+
+class _Masker:
+    """Masks lists of values that share one key (see the module doc)."""
+
+    def __init__(self) -> None:
+        self.fn = vm._load_masker()  # None: no PII module, nothing to mask
+        self.prefilter = None
+        if self.fn is not None:
+            from dossiercheck.checks import pii
+
+            if self.fn is getattr(pii, "mask_pii", None):  # the real detector: its vectorised pre-check applies
+                self.prefilter = pii._candidates
+        self.cache: dict[str, str] = {}
+
+    # -- texts
+
+    def texts(self, vals: list, key: str | None) -> list:
+        """``vals`` (texts and other scalars) with every text masked; ``vals`` itself when none changes."""
+        if self.fn is None:
+            return vals
+        uniq = {v for v in set(vals) if isinstance(v, str)}
+        shape = _SHAPE.get(key)
+        if shape is not None:
+            uniq = {v for v in uniq if not shape.fullmatch(v)}
+        if not uniq:
+            return vals
+        todo = [v for v in uniq if v not in self.cache]
+        if todo:
+            maybe = [v for v in todo if _MAYBE.search(v)]
+            if maybe and self.prefilter is not None:
+                import numpy as np
+
+                keep = self.prefilter(maybe, ())
+                maybe = [v for v, k in zip(maybe, np.asarray(keep, dtype=bool)) if k]
+            changed = {}
+            for v in maybe:
+                m = self.fn(v)
+                if m != v:
+                    changed[v] = m
+            cache = self.cache
+            for v in todo:
+                cache[v] = changed.get(v, v)
+        cache = self.cache
+        changed = {v: cache[v] for v in uniq if cache[v] is not v and cache[v] != v}
+        if not changed:
+            return vals
+        get = changed.get
+        return [get(v, v) if isinstance(v, str) else v for v in vals]
+
+    # -- any values
+
+    def values(self, vals: list, key: str | None) -> list:
+        """``vals`` (any JSON values found under ``key``) masked; ``vals`` itself when none changes."""
+        types = set(map(type, vals))
+        if types <= {str, type(None), int, float, bool}:
+            return self.texts(vals, key)
+        out = None
+        dict_i = [i for i, v in enumerate(vals) if isinstance(v, dict)] if _any_sub(types, dict) else []
+        list_i = [i for i, v in enumerate(vals) if isinstance(v, list)] if _any_sub(types, list) else []
+        str_i = [i for i, v in enumerate(vals) if isinstance(v, str)] if _any_sub(types, str) else []
+        if str_i:
+            got = self.texts([vals[i] for i in str_i], key)
+            out = self._put(vals, out, str_i, got, [vals[i] for i in str_i])
+        if dict_i:
+            sub = [vals[i] for i in dict_i]
+            got = self.dicts(sub)
+            out = self._put(vals, out, dict_i, got, sub)
+        if list_i:
+            lists = [vals[i] for i in list_i]
+            flat = [x for lst in lists for x in lst]
+            got = self.values(flat, key)
+            if got is not flat:
+                rebuilt, pos = [], 0
+                for lst in lists:
+                    n = len(lst)
+                    part = got[pos : pos + n]
+                    rebuilt.append(part if any(a is not b for a, b in zip(part, lst)) else lst)
+                    pos += n
+                out = self._put(vals, out, list_i, rebuilt, lists)
+        return vals if out is None else out
+
+    @staticmethod
+    def _put(vals: list, out: list | None, idx: list[int], got: list, old: list) -> list | None:
+        if got is old:
+            return out
+        if out is None:
+            out = list(vals)
+        for i, v in zip(idx, got):
+            out[i] = v
+        return out
+
+    def dicts(self, dicts: list[dict]) -> list[dict]:
+        """Each dict with its values masked (keys of KEEP as they are); unchanged dicts are shared."""
+        groups: dict[tuple, list[int]] = {}
+        for i, d in enumerate(dicts):
+            groups.setdefault(tuple(d), []).append(i)
+        out = None
+        for keys, idx in groups.items():
+            sub = dicts if len(groups) == 1 else [dicts[i] for i in idx]
+            cols = list(zip(*(d.values() for d in sub))) if keys else []
+            new_cols, rows = [], set()
+            for k, col in zip(keys, cols):
+                col = list(col)
+                got = col if k in KEEP else self.values(col, k)
+                if got is not col:
+                    rows.update(j for j, (a, b) in enumerate(zip(got, col)) if a is not b)
+                new_cols.append(got)
+            if not rows:
+                continue
+            if out is None:
+                out = list(dicts)
+            for j in sorted(rows):
+                out[idx[j]] = dict(zip(keys, [c[j] for c in new_cols]))
+        return dicts if out is None else out
 
 
 def mask_payload(payload: dict) -> dict:
-    """A copy of ``payload`` with personal data masked in every input-derived text."""
-    mask = make_masker()
+    """``payload`` with personal data masked in every input-derived text.
 
-    def text(v: str, key: str | None) -> str:
-        if key == "klantnummer" and KLANT_RE.fullmatch(v) or key == "chequenummer" and CHEQUE_RE.fullmatch(v):
-            return v
-        return mask(v) if _MAYBE.search(v) else v
+    The payload is not changed; the result shares the parts in which nothing was masked."""
+    import gc
 
-    def walk(v: Any, key: str | None) -> Any:
-        if isinstance(v, str):
-            return text(v, key)
-        if isinstance(v, dict):
-            return {k: (x if k in KEEP else walk(x, k)) for k, x in v.items()}
-        if isinstance(v, list):
-            return [walk(x, key) for x in v]
-        return v
-
-    return walk(payload, None)
+    # The walk makes short-lived tuples by the million; with a big heap the cyclic collector
+    # would scan it again and again (half the time at 100,000 findings). Nothing here is cyclic.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _Masker().dicts([payload])[0]
+    finally:
+        if enabled:
+            gc.enable()
 
 
-__all__ = ["KEEP", "mask_payload"]
+def mask_texts(texts: list, key: str | None = None) -> list:
+    """``texts`` masked as :func:`mask_payload` masks the texts under ``key``."""
+    return _Masker().texts(texts, key)
+
+
+__all__ = ["KEEP", "mask_payload", "mask_texts"]

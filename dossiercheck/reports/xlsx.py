@@ -20,7 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-import tempfile
+import pickle
+import signal
+import sys
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -201,13 +204,158 @@ def write_xlsx(payload: dict, path: Path, lang: str = "nl", title: str | None = 
     ``title`` replaces the report title (the per-organisation reports name their organisation).
     """
     path = Path(path)
-    lang = i18n.norm_lang(lang)
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        write_workbook(payload, tmp, lang, title)
+
+
+def write_workbook(payload: dict, path: Path, lang: str = "nl", title: str | None = None) -> None:
+    """Write the workbook to ``path`` itself (no temporary file: the caller's)."""
+    lang = i18n.norm_lang(lang)
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    try:
+        _fill(wb, payload, lang, title or i18n.text(lang)["doc_title"])
+    finally:
+        wb.close()
+
+
+# --------------------------------------------------------------------------- in the background
+
+
+def can_fork() -> bool:
+    """Whether rapport.xlsx can be written by a forked child process (Linux only: there a fork is
+    cheap and the payload is shared copy-on-write; elsewhere the workbook is written in-process)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and not os.environ.get("DOSSIERCHECK_NO_FORK")
+
+
+class XlsxJob:
+    """rapport.xlsx being written to a temporary file beside its final name, by a forked child
+    process when :func:`can_fork` (the parent meanwhile writes the other reports), else at
+    :meth:`finish`.
+
+    The parent owns the temporary file: :meth:`finish` waits for the child, re-raises the child's
+    error as its own (the same exception: the CLI shows the same one line and exit code as for an
+    in-process write) and renames the file into place; :meth:`abort` (any error, Ctrl-C) kills
+    the child and removes the file. The child ignores SIGINT (Ctrl-C in a terminal reaches the
+    whole process group; the parent decides), dies with the parent (``PR_SET_PDEATHSIG``: a killed
+    run leaves no writer behind), and leaves with ``os._exit`` (no atexit handlers, no flushing of
+    the parent's buffers or closing of its history database). The child runs only Python code
+    (XlsxWriter, zlib): no pyarrow or other thread pools, whose threads a fork does not copy.
+    ``DOSSIERCHECK_NO_FORK=1`` writes the workbook in-process.
+    """
+
+    def __init__(self, payload: dict, path: Path, lang: str = "nl", fork: bool | None = None):
+        self.payload, self.path, self.lang = payload, Path(path), lang
+        self.pid: int | None = None
+        self.seconds: float | None = None  # the writing itself (in the child when forked)
+        fd, self.tmp = temp_beside(self.path)
+        os.close(fd)
         try:
-            _fill(wb, payload, lang, title or i18n.text(lang)["doc_title"])
-        finally:
-            wb.close()
+            if fork if fork is not None else can_fork():
+                self._fork()
+        except BaseException:
+            self.abort()
+            raise
+
+    def _fork(self) -> None:
+        import gc
+
+        r, w = os.pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the child: write, report, leave
+            code = 0
+            msg = b""
+            try:
+                os.close(r)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                _die_with_parent(parent)
+                gc.disable()  # short-lived, no cycles worth collecting; fewer shared pages touched
+                t0 = time.perf_counter()
+                write_workbook(self.payload, Path(self.tmp), self.lang)
+                msg = pickle.dumps(("ok", time.perf_counter() - t0))
+            except BaseException as e:  # noqa: BLE001 - everything goes back to the parent
+                code = 1
+                msg = _pickled_error(e)
+            finally:
+                try:
+                    view = memoryview(msg)
+                    while view:
+                        view = view[os.write(w, view):]
+                finally:
+                    os._exit(code)
+        os.close(w)
+        self.pid, self._r = pid, r
+
+    def finish(self) -> None:
+        """Wait for the workbook (or write it now), then rename it into place."""
+        try:
+            if self.pid is None:
+                t0 = time.perf_counter()
+                write_workbook(self.payload, Path(self.tmp), self.lang)
+                self.seconds = time.perf_counter() - t0
+            else:
+                chunks = []
+                while chunk := os.read(self._r, 1 << 16):
+                    chunks.append(chunk)
+                _, status = os.waitpid(self.pid, 0)
+                self.pid = None
+                os.close(self._r)
+                data = b"".join(chunks)
+                result = pickle.loads(data) if data else None
+                if isinstance(result, BaseException):
+                    raise result
+                if not (isinstance(result, tuple) and os.waitstatus_to_exitcode(status) == 0):
+                    raise RuntimeError(
+                        f"{self.path.name}: the writer process ended without a result "
+                        f"(exit status {os.waitstatus_to_exitcode(status)})"
+                    )
+                self.seconds = result[1]
+            os.replace(self.tmp, self.path)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        """Stop the child (if any) and remove the temporary file."""
+        if self.pid is not None:
+            pid, self.pid = self.pid, None
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+            try:
+                os.close(self._r)
+            except OSError:
+                pass
+        Path(self.tmp).unlink(missing_ok=True)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: SIGKILL this process when its parent dies (a killed run leaves no writer behind)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _pickled_error(e: BaseException) -> bytes:
+    """``e`` pickled for the parent; an exception that cannot be pickled becomes a RuntimeError
+    with its type and message."""
+    try:
+        data = pickle.dumps(e)
+        pickle.loads(data)
+        return data
+    except Exception:  # noqa: BLE001
+        return pickle.dumps(RuntimeError(f"{type(e).__name__}: {e}"))
 
 
 def _fill(wb: xlsxwriter.Workbook, payload: dict, lang: str, title: str) -> None:

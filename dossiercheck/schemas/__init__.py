@@ -64,10 +64,32 @@ def rrn_valid(text: str) -> bool:
     return check == 97 - (base % 97) or check == 97 - (int("2" + digits[:9]) % 97)
 
 
-def rrn_ok_series(raw: pd.Series) -> pd.Series:
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+def rrn_ok_series(raw: pd.Series, factorized: tuple[np.ndarray, object] | None = None) -> pd.Series:
+    """DAT006 per cell (missing cells pass); ``factorized``: ``raw``'s codes and distinct values."""
+    codes, uniques = factorized if factorized is not None else pd.factorize(raw, use_na_sentinel=True)
     ok_u = np.array([rrn_valid(u) for u in uniques] + [True], dtype=bool)
     return pd.Series(ok_u[np.where(codes < 0, len(uniques), codes)], index=raw.index)
+
+
+def _row_keys(codes: list[np.ndarray], n: int) -> np.ndarray:
+    """One int64 per row from per-column codes (-1 = missing): equal keys exactly where every
+    column's code is equal (missing equal to missing), as ``DataFrame.duplicated`` compares."""
+    key = np.zeros(n, dtype=np.int64)
+    for c in codes:
+        base = int(c.max(initial=-1)) + 2
+        if int(key.max(initial=0)) + 1 > (1 << 62) // base:  # the product could overflow: renumber
+            key = pd.factorize(key)[0].astype(np.int64)
+        key = key * base + (c.astype(np.int64) + 1)
+    return key
+
+
+def _distinct(clean: pd.Series, codes: np.ndarray) -> tuple[np.ndarray, object]:
+    """Codes and distinct values of a cleaned column from its precomputed codes."""
+    present = np.flatnonzero(codes >= 0)
+    n = int(codes.max()) + 1 if len(present) else 0
+    first = np.full(n, -1, dtype=np.int64)
+    first[codes[present][::-1]] = present[::-1]  # first row of each code
+    return codes, clean.array.take(first) if n else clean.array[:0]
 
 
 def raw_schema(table: Table, parsed: dict[str, ParsedColumn], raw: pd.DataFrame) -> pa.DataFrameSchema:
@@ -79,7 +101,10 @@ def raw_schema(table: Table, parsed: dict[str, ParsedColumn], raw: pd.DataFrame)
         code = TYPE_CODE.get(col.type)
         if col.type == "rrn":
             p = parsed.get(col.name)
-            ok = rrn_ok_series(p.clean if p is not None and p.clean is not None else clean_raw(raw[col.name]))
+            if p is not None and p.clean is not None and p.clean_codes is not None:
+                ok = rrn_ok_series(p.clean, _distinct(p.clean, p.clean_codes))
+            else:
+                ok = rrn_ok_series(p.clean if p is not None and p.clean is not None else clean_raw(raw[col.name]))
             checks.append(pa.Check(lambda s, ok=ok: ok.reindex(s.index), name="DAT006"))
         elif code:
             bad = parsed[col.name].bad
@@ -88,13 +113,18 @@ def raw_schema(table: Table, parsed: dict[str, ParsedColumn], raw: pd.DataFrame)
     return pa.DataFrameSchema(columns, name=table.name, strict=False)
 
 
+ROW_KEY = "_row_key"  # one integer per row: equal keys, equal rows (see :func:`_row_keys`)
+
+
 def typed_schema(table: Table, typed: pd.DataFrame) -> pa.DataFrameSchema:
+    """DAT005 on the unique key, DAT008 on whole rows: on the table's columns, or on their
+    :data:`ROW_KEY` column when ``typed`` has one."""
     columns = {}
     if table.unique_key and table.unique_key in typed.columns:
         columns[table.unique_key] = pa.Column(
             None, nullable=True, unique=True, report_duplicates="exclude_first", required=False
         )
-    data_cols = [c for c in table.column_names if c in typed.columns]
+    data_cols = [ROW_KEY] if ROW_KEY in typed.columns else [c for c in table.column_names if c in typed.columns]
     return pa.DataFrameSchema(
         columns, name=table.name, unique=data_cols or None, report_duplicates="exclude_first", strict=False
     )
@@ -141,21 +171,34 @@ def validate(table: Table, raw: pd.DataFrame) -> Validated:
     failures = []
     cleaned = {n: (p.clean if p.clean is not None else clean_raw(raw[n])) for n, p in parsed.items()}
     try:
-        raw_schema(table, parsed, raw).validate(raw.assign(**cleaned), lazy=True)
+        # only the table's columns: the schema has no others (and pandera copies what it gets)
+        raw_schema(table, parsed, raw).validate(pd.DataFrame(cleaned, index=raw.index), lazy=True)
     except pa.errors.SchemaErrors as e:
         failures.append(_failures(e))
     # DAT005/DAT008 on parsed values; a bad cell takes part with its raw text. Each column is
     # compared through integer codes (equal codes = equal parsed values, or both unparseable
     # with the same raw text), so the duplicate search runs on integers, not on objects.
-    compare = pd.DataFrame(index=typed.index)
+    compare_cols: dict[str, np.ndarray] = {}
     for name, p in parsed.items():
-        codes, uniques = pd.factorize(p.values, use_na_sentinel=True)
-        codes = codes.astype("int64")
+        if p.value_codes is not None:
+            codes = p.value_codes.copy()
+        else:
+            codes = pd.factorize(p.values, use_na_sentinel=True)[0].astype("int64")
         badm = p.bad.to_numpy()
         if badm.any():
-            raw_codes, _ = pd.factorize(cleaned[name][badm], use_na_sentinel=True)
-            codes[badm] = len(uniques) + 1 + raw_codes
-        compare[name] = codes
+            if p.clean_codes is not None:
+                raw_codes, _ = pd.factorize(p.clean_codes[badm], use_na_sentinel=True)
+            else:
+                raw_codes, _ = pd.factorize(cleaned[name][badm], use_na_sentinel=True)
+            codes[badm] = int(codes.max(initial=-1)) + 2 + raw_codes
+        compare_cols[name] = codes
+    # pandera compares whole rows through one key per row (built from the codes without hashing)
+    # and the unique key through its codes: two columns to copy and hash, not one per column
+    compare = pd.DataFrame(index=typed.index)
+    if table.unique_key in compare_cols:
+        compare[table.unique_key] = compare_cols[table.unique_key]
+    if compare_cols:
+        compare[ROW_KEY] = _row_keys(list(compare_cols.values()), len(typed))
     try:
         typed_schema(table, compare).validate(compare, lazy=True)
     except pa.errors.SchemaErrors as e:

@@ -43,13 +43,19 @@ PLAN_HINT_EN = (
 
 
 def _c109_notes(ctx: Context) -> pd.DataFrame:
-    n = ctx.table("notities")
-    return n[contains_code(n["reden"], str(ctx.cfg("abo.c109_code"))).to_numpy()]
+    def build() -> pd.DataFrame:
+        n = ctx.table("notities")
+        return n[contains_code(n["reden"], str(ctx.cfg("abo.c109_code"))).to_numpy()]
+
+    return ctx.shared("abo_c109_notes", ("notities",), build)
 
 
 def _abo_c109_notes(ctx: Context) -> pd.DataFrame:
     """C109/36 notes of ABO clients."""
-    return of_clients(_c109_notes(ctx), abo_clients(ctx.table("lijnen")))
+    return ctx.shared(
+        "abo_c109_notes_of_clients", ("notities", "lijnen"),
+        lambda: of_clients(_c109_notes(ctx), abo_clients(ctx.table("lijnen"), ctx)),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -84,7 +90,7 @@ def abo009(ctx: Context) -> pd.DataFrame:
     once per client: the client fires when its latest C109/36 note is older than the startdatum of
     some closed begeleidingslijn (e.g. last year's form). The finding points at the latest such
     line; its rows are those lines and the client's C109/36 notes."""
-    beg = begeleidingslijnen(ctx.table("lijnen"))
+    beg = begeleidingslijnen(ctx.table("lijnen"), ctx)
     closed = beg[beg["closed"].to_numpy()]
     notes = _c109_notes(ctx)
     c = closed.assign(_latest=lookup(closed["klantnummer"], notes.groupby("klantnummer")["datum"].max()))
@@ -164,6 +170,11 @@ def abo012(ctx: Context) -> pd.DataFrame:
 # ABO013-ABO015: the closing plan van aanpak
 # --------------------------------------------------------------------------------------------
 def closing_plans(ctx: Context) -> pd.DataFrame:
+    """:func:`_closing_plans`, built once for the rules that see the same lines and plans."""
+    return ctx.shared("abo_closing_plans", ("lijnen", "plannen"), lambda: _closing_plans(ctx))
+
+
+def _closing_plans(ctx: Context) -> pd.DataFrame:
     """One row per client whose active ABO begeleidingslijnen are all closed.
 
     Columns: ``klantnummer``, ``_lrid`` (the begeleidingslijn with the latest einddatum E),
@@ -171,7 +182,7 @@ def closing_plans(ctx: Context) -> pd.DataFrame:
     (the client's latest plan: max datum; among plans on that day one with the expected status
     wins, then the last source row), ``ok`` (ABO013 passes).
     """
-    beg = begeleidingslijnen(ctx.table("lijnen"))
+    beg = begeleidingslijnen(ctx.table("lijnen"), ctx)
     done = beg[beg.groupby("klantnummer")["closed"].transform("all").to_numpy(dtype=bool)]
     line = last_per(done, "klantnummer", ["einddatum"])
     res = pd.DataFrame(
@@ -186,13 +197,14 @@ def closing_plans(ctx: Context) -> pd.DataFrame:
     p = p.assign(_ok_status=equals_text(p["status"], str(ctx.cfg("abo.closing_status"))))
     latest = last_per(p, "klantnummer", ["datum", "_ok_status"]).set_index("klantnummer")
     k = res["klantnummer"]
-    res["_prid"] = lookup(k, latest["_rid"])
-    res["plan_datum"] = lookup(k, latest["datum"])
-    res["plan_status"] = lookup(k, latest["status"])
-    res["_ok_status"] = lookup(k, latest["_ok_status"])
+    at = latest.index.get_indexer(k) if len(k) and len(latest) else None  # one indexer for every column
+    res["_prid"] = lookup(k, latest["_rid"], at)
+    res["plan_datum"] = lookup(k, latest["datum"], at)
+    res["plan_status"] = lookup(k, latest["status"], at)
+    res["_ok_status"] = lookup(k, latest["_ok_status"], at)
     for c in ("reden", "acties"):
         if c in latest.columns:
-            res[c] = lookup(k, latest[c])
+            res[c] = lookup(k, latest[c], at)
     has_plan = res["_prid"].notna()
     in_time = res["E"].isna() | (res["plan_datum"] >= res["grens"])
     res["ok"] = (has_plan & res["_ok_status"].fillna(False).astype(bool) & in_time).astype(bool)
@@ -357,7 +369,7 @@ def abo015(ctx: Context) -> pd.DataFrame:
 def abo016(ctx: Context) -> pd.DataFrame:
     """Needs ``lijnen`` to know the ABO clients. Terms are reported as spelled in the
     configuration, never the text around them."""
-    p = of_clients(ctx.table("plannen"), abo_clients(ctx.table("lijnen")))
+    p = of_clients(ctx.table("plannen"), abo_clients(ctx.table("lijnen"), ctx))
     p = p[p["acties"].notna().to_numpy()]
     found = terms_in(p["acties"], list(ctx.cfg("privacy.medical_terms")))
     return offending(p, found.str.len() > 0, datum=p["datum"], termen=found)
@@ -393,7 +405,7 @@ def abo016(ctx: Context) -> pd.DataFrame:
 def abo017(ctx: Context) -> pd.DataFrame:
     """One finding per client, at the first active begeleidingslijn (the startdatum the rule
     uses); its rows are all of the client's begeleidingslijnen; fingerprint = klantnummer."""
-    beg = begeleidingslijnen(ctx.table("lijnen"))
+    beg = begeleidingslijnen(ctx.table("lijnen"), ctx)
     done = beg[beg.groupby("klantnummer")["closed"].transform("all").to_numpy(dtype=bool)]
     first = first_per(done, "klantnummer", ["startdatum"])
     n = ctx.table("notities")
@@ -441,7 +453,7 @@ def abo018(ctx: Context) -> pd.DataFrame:
     """Read literally: a plan dated any time up to startdatum + 30 days counts (also one from
     before the line, as the manual puts the plan first: §2.2.1 before §2.2.2), and the rule also
     fires while those 30 days are still running when no such plan exists yet."""
-    beg = begeleidingslijnen(ctx.table("lijnen"))
+    beg = begeleidingslijnen(ctx.table("lijnen"), ctx)
     latest = last_per(beg, "klantnummer", ["startdatum"])
     latest = latest.assign(_grens=latest["startdatum"] + pd.Timedelta(days=int(ctx.cfg("abo.registration_plan_days"))))
     status = str(ctx.cfg("abo.registration_status"))

@@ -6,48 +6,71 @@ ABO begeleidingslijn. Cancelled lines (and lines in no known state) are ignored 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from dossiercheck.checks.lines import ABO_KINDS, school_year_start
+from dossiercheck.checks.rule import Context
 from dossiercheck.text import map_unique, normalise, normalise_series, term_pattern
 
 PROJECT = "abo_project"
 BEGELEIDING = "abo_begeleiding"
 
 
-def abo_lines(lijnen: pd.DataFrame) -> pd.DataFrame:
+def _shared(ctx: Context | None, lijnen: pd.DataFrame, name: str, build: Callable[[], Any]) -> Any:
+    """``build()``, shared between the rules that see the same lines when ``lijnen`` is the
+    rule's own table (``ctx``); computed here otherwise."""
+    if ctx is not None and ctx.tables.get("lijnen") is lijnen:
+        return ctx.shared(name, ("lijnen",), build)
+    return build()
+
+
+def abo_lines(lijnen: pd.DataFrame, ctx: Context | None = None) -> pd.DataFrame:
     """Active ABO lines (either kind)."""
-    return lijnen[lijnen["programme"].isin(ABO_KINDS).fillna(False).to_numpy() & lijnen["active"].to_numpy()]
+    return _shared(
+        ctx, lijnen, "abo_lines",
+        lambda: lijnen[lijnen["programme"].isin(ABO_KINDS).fillna(False).to_numpy() & lijnen["active"].to_numpy()],
+    )
 
 
-def begeleidingslijnen(lijnen: pd.DataFrame) -> pd.DataFrame:
+def begeleidingslijnen(lijnen: pd.DataFrame, ctx: Context | None = None) -> pd.DataFrame:
     """Active ABO begeleidingslijnen."""
-    return lijnen[(lijnen["programme"] == BEGELEIDING).fillna(False).to_numpy() & lijnen["active"].to_numpy()]
+    return _shared(
+        ctx, lijnen, "abo_begeleidingslijnen",
+        lambda: lijnen[(lijnen["programme"] == BEGELEIDING).fillna(False).to_numpy() & lijnen["active"].to_numpy()],
+    )
 
 
-def project_lines(lijnen: pd.DataFrame) -> pd.DataFrame:
+def project_lines(lijnen: pd.DataFrame, ctx: Context | None = None) -> pd.DataFrame:
     """Active ABO project lines (`Project Leren en Werken`)."""
-    return lijnen[(lijnen["programme"] == PROJECT).fillna(False).to_numpy() & lijnen["active"].to_numpy()]
+    return _shared(
+        ctx, lijnen, "abo_project_lines",
+        lambda: lijnen[(lijnen["programme"] == PROJECT).fillna(False).to_numpy() & lijnen["active"].to_numpy()],
+    )
 
 
-def abo_clients(lijnen: pd.DataFrame) -> pd.Index:
+def abo_clients(lijnen: pd.DataFrame, ctx: Context | None = None) -> pd.Index:
     """Klantnummers with at least one active ABO begeleidingslijn."""
-    return pd.Index(begeleidingslijnen(lijnen)["klantnummer"].dropna().unique())
+    return _shared(
+        ctx, lijnen, "abo_clients", lambda: pd.Index(begeleidingslijnen(lijnen, ctx)["klantnummer"].dropna().unique())
+    )
 
 
-def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
+def lookup(keys: pd.Series, values: pd.Series, pos: np.ndarray | None = None) -> pd.Series:
     """``values[key]`` for each key (missing where the key is absent), aligned with ``keys``.
 
     A positional take on ``values.index.get_indexer``: unlike ``map``/``join`` it also works when
-    either side is empty (pandas' Arrow-backed strings refuse to join on an empty frame).
+    either side is empty (pandas' Arrow-backed strings refuse to join on an empty frame). ``pos``:
+    that indexer when already known (several columns of one frame looked up with the same keys).
     """
     if len(keys) == 0 or len(values) == 0:
         out = pd.Series(np.full(len(keys), None, dtype=object), index=keys.index, dtype=object)
         return out.astype(values.dtype) if pd.api.types.is_datetime64_any_dtype(values.dtype) else out
-    pos = values.index.get_indexer(keys)
+    if pos is None:
+        pos = values.index.get_indexer(keys)
     taken = values.iloc[np.where(pos < 0, 0, pos)]
     out = pd.Series(taken.to_numpy(), index=keys.index, dtype=values.dtype)
     return out.where(pd.Series(pos >= 0, index=keys.index))
@@ -65,21 +88,36 @@ def school_year_label(d: pd.Series) -> pd.Series:
     return (y.astype("string") + "-" + (y + 1).astype("string")).astype("string")
 
 
+def _ends_per(frame: pd.DataFrame, key: str, order: list[str], na_position: str, last: bool) -> pd.DataFrame:
+    """The rows of ``frame`` sorted by ``key``, ``order``, ``_rid`` (stable), keeping the last
+    (``last``) or first row of each non-missing ``key``: ``sort_values`` then ``groupby.tail(1)``
+    / ``head(1)``, with only the sort columns sorted and one positional take of the whole rows."""
+    cols = [key, *order, "_rid"]
+    part = frame[cols].reset_index(drop=True)
+    sorted_ = part.sort_values(cols, na_position=na_position, kind="stable")
+    pos = sorted_.index.to_numpy()
+    codes, _ = pd.factorize(sorted_[key], use_na_sentinel=True)
+    edge = np.ones(len(codes), dtype=bool)
+    if last:
+        edge[:-1] = codes[:-1] != codes[1:]
+    else:
+        edge[1:] = codes[1:] != codes[:-1]
+    return frame.iloc[pos[edge & (codes >= 0)]]
+
+
 def last_per(frame: pd.DataFrame, key: str, order: list[str]) -> pd.DataFrame:
     """One row per ``key``: the last by ``order`` (ascending; missing values sort first), ties
     broken by source row (``_rid``)."""
     if frame.empty:
         return frame
-    sorted_ = frame.sort_values([key, *order, "_rid"], na_position="first", kind="stable")
-    return sorted_.groupby(key, sort=False).tail(1)
+    return _ends_per(frame, key, order, "first", last=True)
 
 
 def first_per(frame: pd.DataFrame, key: str, order: list[str]) -> pd.DataFrame:
     """One row per ``key``: the first by ``order`` (ascending; missing values sort last)."""
     if frame.empty:
         return frame
-    sorted_ = frame.sort_values([key, *order, "_rid"], na_position="last", kind="stable")
-    return sorted_.groupby(key, sort=False).head(1)
+    return _ends_per(frame, key, order, "last", last=False)
 
 
 def rid_lists(*parts: pd.DataFrame, key: str = "klantnummer") -> pd.Series:

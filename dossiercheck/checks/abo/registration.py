@@ -62,7 +62,7 @@ HINT_CLOSE_EN = (
     config_keys=("abo.no_new_from",),
 )
 def abo001(ctx: Context) -> pd.DataFrame:
-    l = abo_lines(ctx.table("lijnen"))
+    l = abo_lines(ctx.table("lijnen"), ctx)
     cutoff = pd.Timestamp(ctx.cfg("abo.no_new_from"))
     m = l["startdatum"] >= cutoff
     return offending(l, m, stap=l["stap"], startdatum=l["startdatum"], niet_meer_vanaf=cutoff)
@@ -72,7 +72,7 @@ def abo001(ctx: Context) -> pd.DataFrame:
 # ABO002 / ABO003: open lines and the 30 June deadline
 # --------------------------------------------------------------------------------------------
 def _open_with_deadline(ctx: Context) -> pd.DataFrame:
-    l = abo_lines(ctx.table("lijnen"))
+    l = abo_lines(ctx.table("lijnen"), ctx)
     l = l[l["open"].to_numpy()]
     return l.assign(_deadline=closing_deadline(l["startdatum"]))
 
@@ -168,7 +168,7 @@ def abo003(ctx: Context) -> pd.DataFrame:
     config_keys=("abo.project_end",),
 )
 def abo004(ctx: Context) -> pd.DataFrame:
-    l = abo_lines(ctx.table("lijnen"))
+    l = abo_lines(ctx.table("lijnen"), ctx)
     l = l[l["closed"].to_numpy()]
     limit = closing_deadline(l["startdatum"])
     project_end = pd.Timestamp(ctx.cfg("abo.project_end"))
@@ -212,9 +212,9 @@ def abo004(ctx: Context) -> pd.DataFrame:
 def abo005(ctx: Context) -> pd.DataFrame:
     """A begeleidingslijn without startdatum has no school year: left to DAT001."""
     lijnen = ctx.table("lijnen")
-    beg = begeleidingslijnen(lijnen)
+    beg = begeleidingslijnen(lijnen, ctx)
     beg = beg[beg["startdatum"].notna().to_numpy()]  # no school year without a startdatum (DAT001)
-    proj = project_lines(lijnen)
+    proj = project_lines(lijnen, ctx)
     have = pd.MultiIndex.from_arrays(
         [proj["klantnummer"].to_numpy(), school_year_start(proj["startdatum"]).to_numpy()]
     )
@@ -264,7 +264,7 @@ def abo006(ctx: Context) -> pd.DataFrame:
     nieuwe lijn aanmaken)"), so the earliest line of the school year (startdatum, then source row)
     is the one to keep and every later line is a finding; its rows are [first line, extra line].
     Lines without a startdatum have no school year and are left to DAT001."""
-    beg = begeleidingslijnen(ctx.table("lijnen"))
+    beg = begeleidingslijnen(ctx.table("lijnen"), ctx)
     beg = beg[beg["startdatum"].notna().to_numpy()]  # no school year without a startdatum (DAT001)
     beg = beg.assign(_sy=school_year_start(beg["startdatum"]))
     beg = beg.sort_values(["klantnummer", "_sy", "startdatum", "_rid"], kind="stable")
@@ -317,7 +317,7 @@ def abo006(ctx: Context) -> pd.DataFrame:
 def abo007(ctx: Context) -> pd.DataFrame:
     """An empty resultaatcode fires too: the phase is chosen on the second screen right when the
     project line is created (000 §2.2.2 "Kies als fase Alternerende beroepsopl. BuSO OV3")."""
-    l = project_lines(ctx.table("lijnen"))
+    l = project_lines(ctx.table("lijnen"), ctx)
     allowed = list(ctx.cfg("abo.project_phase"))
     m = ~equals_text(l["resultaatcode"], *allowed)
     return offending(
@@ -352,7 +352,7 @@ def abo007(ctx: Context) -> pd.DataFrame:
     optional={"lijnen": ("startdatum",)},
 )
 def abo008(ctx: Context) -> pd.DataFrame:
-    l = begeleidingslijnen(ctx.table("lijnen"))
+    l = begeleidingslijnen(ctx.table("lijnen"), ctx)
     m = (l["toestand"] == "Beëindigd").fillna(False) & l["resultaatcode"].isna()
     return offending(
         l, m, stap=l["stap"], startdatum=l["startdatum"] if "startdatum" in l.columns else None
@@ -393,7 +393,7 @@ def abo008(ctx: Context) -> pd.DataFrame:
 )
 def abo019(ctx: Context) -> pd.DataFrame:
     """The finding points at the dossier row (``subject="dossiers"``); fingerprint = klantnummer."""
-    d = of_clients(ctx.table("dossiers"), abo_clients(ctx.table("lijnen")))
+    d = of_clients(ctx.table("dossiers"), abo_clients(ctx.table("lijnen"), ctx))
     mapping = {str(k): str(v) for k, v in dict(ctx.cfg("abo.region_category")).items() if not str(k).startswith("__")}
     expected = d["regio"].astype("string").map(mapping).astype("string")
     cat = d["categorie"].astype("string")
@@ -447,25 +447,70 @@ def abo020(ctx: Context) -> pd.DataFrame:
 ENTRY_DATE = r"(?m)^[ \t]*(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}))?(?![\d/])"
 
 
+# The same pattern in RE2 syntax, applied line by line by Arrow: RE2 has no lookahead, so the
+# character after the date is captured (``n``) and checked instead. Equivalent to ENTRY_DATE:
+# the digit groups are greedy and a shorter match would leave a digit or '/' next, so a line
+# opens an entry exactly when the greedy match is followed by something else (or nothing).
+# ``\p{Nd}`` is Python's ``\d`` on text (any Unicode decimal digit).
+_ENTRY_DATE_RE2 = r"^[ \t]*(?P<d>\p{Nd}{1,2})/(?P<m>\p{Nd}{1,2})(?:/(?P<y>\p{Nd}{4}))?(?P<n>.?)"
+
+
+def _entry_matches(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(position of the text, match number, day, month, year) of every ENTRY_DATE match, in text
+    order, the numbers as floats; the year is NaN where the date has none. Vectorised in Arrow: the texts are split
+    into lines (``^`` of ENTRY_DATE is a line start) and each line is matched once."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow":
+        arr = pa.chunked_array(text.array.__arrow_array__()).cast(pa.large_string()).combine_chunks()
+    else:
+        arr = pa.array(text.astype("string").to_numpy(dtype=object), type=pa.large_string())
+    lines = pc.split_pattern(arr, "\n")
+    flat = pc.list_flatten(lines)
+    owner = pc.list_parent_indices(lines).to_numpy(zero_copy_only=False)
+    m = pc.extract_regex(flat, _ENTRY_DATE_RE2)
+    nxt = pc.struct_field(m, "n")
+    ok = pc.and_kleene(pc.is_valid(m), pc.invert(pc.match_substring_regex(nxt, r"^[\p{Nd}/]$")))
+    ok = ok.fill_null(False).to_numpy(zero_copy_only=False)
+    idx = np.flatnonzero(ok)
+    owner = owner[idx].astype("int64")
+    first = np.r_[True, owner[1:] != owner[:-1]] if len(owner) else np.zeros(0, dtype=bool)
+    starts = np.flatnonzero(first)
+    number = np.arange(len(owner)) - np.repeat(starts, np.diff(np.r_[starts, len(owner)]))
+    pick = pa.array(idx, type=pa.int64())
+
+    def field(name: str) -> np.ndarray:
+        """The captured digits as numbers (NaN where the group is empty), as ``pd.to_numeric``
+        reads them; Arrow casts plain ASCII digits itself."""
+        digits = pc.take(pc.struct_field(m, name), pick)
+        if pc.all(pc.string_is_ascii(digits)).as_py() is not False:
+            digits = pc.if_else(pc.equal(digits, ""), pa.scalar(None, pa.large_string()), digits)
+            return pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False)
+        raw = digits.to_numpy(zero_copy_only=False)
+        return pd.to_numeric(pd.Series(np.where(raw == "", None, raw), dtype=object)).to_numpy(dtype="float64")
+
+    return owner, number, field("d"), field("m"), field("y")
+
+
 def entry_dates(text: pd.Series, start: pd.Series) -> pd.DataFrame:
     """Every entry-opening date of each text, in text order: columns ``entry`` (0-based match
     number) and ``date``, indexed by the text's index (repeated). A date without a year takes the
     year that puts it in the school year of ``start`` (the line's startdatum); impossible dates are
-    dropped."""
+    dropped. (The matches are those of ``str.extractall(ENTRY_DATE)``, found by Arrow.)"""
     text = text.dropna()
+    empty = pd.DataFrame({"entry": pd.Series(dtype="int64"), "date": pd.Series(dtype="datetime64[ns]")})
     if text.empty:
-        return pd.DataFrame({"entry": pd.Series(dtype="int64"), "date": pd.Series(dtype="datetime64[ns]")})
-    found = text.astype("string").str.extractall(ENTRY_DATE)
-    if found.empty:
-        return pd.DataFrame({"entry": pd.Series(dtype="int64"), "date": pd.Series(dtype="datetime64[ns]")})
-    owner = found.index.get_level_values(0)
+        return empty
+    pos, number, d, mo, y = _entry_matches(text)
+    if not len(pos):
+        return empty
+    owner = text.index[pos]
     sy = school_year_start(start.loc[owner]).to_numpy(dtype="float64")
-    day = pd.to_numeric(found["d"]).to_numpy(dtype="float64")
-    month = pd.to_numeric(found["m"]).to_numpy(dtype="float64")
-    year = pd.to_numeric(found["y"]).to_numpy(dtype="float64")
+    day, month, year = d, mo, y
     year = np.where(np.isnan(year), sy + (month < 9), year)
     date = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce")
-    out = pd.DataFrame({"entry": found.index.get_level_values(1).to_numpy(), "date": date.to_numpy()}, index=owner)
+    out = pd.DataFrame({"entry": number, "date": date.to_numpy()}, index=owner)
     return out[out["date"].notna().to_numpy()]
 
 
@@ -507,7 +552,7 @@ def abo021(ctx: Context) -> pd.DataFrame:
     RULES.md names open an entry (``/`` separators); a two-digit year (``12/03/25``) opens none,
     and an impossible date (31/02) is skipped. One finding per line, at the first entry that is
     later than the (valid) entry above it."""
-    l = abo_lines(ctx.table("lijnen"))
+    l = abo_lines(ctx.table("lijnen"), ctx)
     e = entry_dates(l["samenvatting"], l["startdatum"])
     if e.empty:
         return offending(l, pd.Series(False, index=l.index))

@@ -19,6 +19,17 @@ def outplacement(lijnen: pd.DataFrame) -> pd.Series:
     return (lijnen["programme"] == "outplacement").fillna(False).astype(bool) & lijnen["active"].astype(bool)
 
 
+def outplacement_lines(ctx: Context) -> pd.DataFrame:
+    """The active Outplacement lines of the rule's ``lijnen``, selected once for the rules that
+    see the same lines."""
+
+    def build() -> pd.DataFrame:
+        l = ctx.table("lijnen")
+        return l[outplacement(l).to_numpy()]
+
+    return ctx.shared("out_lines", ("lijnen",), build)
+
+
 # --------------------------------------------------------------------------------------------
 # OUT001
 
@@ -42,11 +53,12 @@ def outplacement(lijnen: pd.DataFrame) -> pd.Series:
 def out001(ctx: Context) -> pd.DataFrame:
     l = ctx.table("lijnen")
     no_req, no_exe = l["aanvrager"].isna(), l["uitvoerder"].isna()
-    m = outplacement(l) & (no_req | no_exe)
+    m = (outplacement(l) & (no_req | no_exe)).to_numpy()
+    l, no_req, no_exe = l[m], no_req.to_numpy()[m], no_exe.to_numpy()[m]  # the texts of offending rows only
     nl = np.select([no_req & no_exe, no_req], ["aanvrager en uitvoerder", "aanvrager"], "uitvoerder")
     en = np.select([no_req & no_exe, no_req], ["requester and executor", "requester"], "executor")
     return offending(
-        l, m, startdatum=l.get("startdatum"), ontbreekt=pd.Series(nl, index=l.index), missing=pd.Series(en, index=l.index)
+        l, None, startdatum=l.get("startdatum"), ontbreekt=pd.Series(nl, index=l.index), missing=pd.Series(en, index=l.index)
     )
 
 
@@ -218,10 +230,10 @@ def latest_document(ctx: Context, term: str) -> pd.Series:
     config_keys=("out.action_plan_term",),
 )
 def out005(ctx: Context) -> pd.DataFrame:
-    l = ctx.table("lijnen")
+    l = outplacement_lines(ctx)
     term = str(ctx.cfg("out.action_plan_term"))
     last = lookup(latest_document(ctx, term), l["klantnummer"])
-    m = outplacement(l) & l["startdatum"].notna() & ~(last >= l["startdatum"]).fillna(False)
+    m = l["startdatum"].notna() & ~(last >= l["startdatum"]).fillna(False)
     return offending(l, m, startdatum=l["startdatum"], term=term)
 
 
@@ -251,14 +263,14 @@ def out005(ctx: Context) -> pd.DataFrame:
 )
 def out006(ctx: Context) -> pd.DataFrame:
     """Without an ``einddatum`` column only the ``Uitgevoerd`` lines are judged."""
-    l = ctx.table("lijnen")
+    l = outplacement_lines(ctx)
     term = str(ctx.cfg("out.final_report_term"))
     end = l["einddatum"] if "einddatum" in l.columns else pd.Series(pd.NaT, index=l.index, dtype="datetime64[ns]")
     ended = (l["toestand"] == "Uitgevoerd").fillna(False) | (
         (l["toestand"] == "Bezig").fillna(False) & (end < ctx.peildatum)
     )
     last = lookup(latest_document(ctx, term), l["klantnummer"])
-    m = outplacement(l) & ended & l["startdatum"].notna() & ~(last >= l["startdatum"]).fillna(False)
+    m = ended & l["startdatum"].notna() & ~(last >= l["startdatum"]).fillna(False)
     return offending(l, m, startdatum=l["startdatum"], toestand=l["toestand"], einddatum=end, term=term)
 
 
