@@ -315,7 +315,40 @@ def _identity_mask(uniques, ctype: str) -> np.ndarray | None:
     return ok.fill_null(False).to_numpy(zero_copy_only=False)
 
 
-def _clean_factorize(series: pd.Series) -> tuple[pd.Series, np.ndarray, pd.Series]:
+def _missing_strings(index: pd.Index) -> pd.Series:
+    """An all-missing string column (Arrow nulls: nothing is repeated per row)."""
+    import pyarrow as pa
+
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([pa.nulls(len(index), pa.large_string())])), index=index)
+
+
+def _set_missing(s: pd.Series, rows: np.ndarray) -> pd.Series | None:
+    """``s`` (Arrow ``large_string``) with the cells at ``rows`` (bool) missing, sharing its text
+    buffers (only validity bitmaps are written); None when ``s`` is not stored that way."""
+    import pyarrow as pa
+
+    if not isinstance(s.array, pd.arrays.ArrowStringArray):
+        return None
+    chunked = s.array.__arrow_array__()
+    if not isinstance(chunked, pa.ChunkedArray) or chunked.type != pa.large_string():
+        return None
+    chunks, start = [], 0
+    for chunk in chunked.chunks:
+        n = len(chunk)
+        valid = ~rows[start : start + n]
+        if chunk.null_count:
+            valid &= chunk.is_valid().to_numpy(zero_copy_only=False)
+        bits = np.packbits(np.concatenate((np.ones(chunk.offset, dtype=bool), valid)), bitorder="little")
+        buffers = chunk.buffers()
+        chunks.append(pa.LargeStringArray.from_buffers(
+            n, buffers[1], buffers[2], pa.py_buffer(bits.tobytes()), int(n - valid.sum()), chunk.offset
+        ))
+        start += n
+    out = pa.chunked_array(chunks, type=pa.large_string())
+    return pd.Series(pd.arrays.ArrowStringArray(out), index=s.index, name=s.name)
+
+
+def _clean_factorize(series: pd.Series) -> tuple[pd.Series, np.ndarray, pd.api.extensions.ExtensionArray]:
     """:func:`clean_raw` of ``series`` and its factorization, computed on the distinct raw texts:
     the cleaned column, per-row codes (-1 = missing) and the distinct cleaned texts."""
     s = series.astype("string")
@@ -324,13 +357,16 @@ def _clean_factorize(series: pd.Series) -> tuple[pd.Series, np.ndarray, pd.Serie
     u_codes, u_uniques = pd.factorize(u_clean, use_na_sentinel=True)
     u_codes = np.append(u_codes.astype(np.int64), -1)  # slot for a missing raw cell
     rows = u_codes[np.where(codes < 0, len(uniques), codes)]
-    changed = len(u_uniques) != len(uniques) or not u_clean.eq(pd.Series(uniques, dtype="string")).fillna(False).all()
-    if changed:
+    same = u_clean.eq(pd.Series(uniques, dtype="string")).to_numpy(dtype=bool, na_value=False)
+    clean = None
+    if same.all():  # every distinct text already trimmed and non-empty: the cleaned column is the column
+        return s, rows, pd.array(u_uniques, dtype="string")
+    if (same | u_clean.isna().to_numpy()).all():  # only empty or blank cells change: make them missing
+        clean = _set_missing(s, rows < 0)
+    if clean is None:  # some text trimmed: gather the cleaned texts
         clean = pd.Series(
             pd.array(u_uniques, dtype="string").take(rows, allow_fill=True), index=series.index, name=series.name
         )
-    else:  # every distinct text already trimmed and non-empty: the cleaned column is the column
-        clean = s
     return clean, rows, pd.array(u_uniques, dtype="string")
 
 
@@ -385,8 +421,8 @@ def parse_series(raw: pd.Series, col: Column) -> ParsedColumn:
         error = build(u_err, "string")
         reason = build(u_reason, "string")
     else:
-        error = pd.Series(pd.NA, index=raw.index, dtype="string")
-        reason = pd.Series(pd.NA, index=raw.index, dtype="string")
+        error = _missing_strings(raw.index)
+        reason = _missing_strings(raw.index)
     return ParsedColumn(values=values, empty=empty, error=error, reason=reason, clean=raw, clean_codes=codes,
                         value_codes=value_codes)
 
@@ -396,8 +432,8 @@ def _parse_identity(raw, empty, fn, codes, uniques, fast: np.ndarray) -> ParsedC
     the cleaned column and run the Python parser only on the other distinct values."""
     values = raw
     value_codes = codes
-    error = pd.Series(pd.NA, index=raw.index, dtype="string")
-    reason = pd.Series(pd.NA, index=raw.index, dtype="string")
+    error = _missing_strings(raw.index)
+    reason = _missing_strings(raw.index)
     slow = np.flatnonzero(~fast)
     if len(slow):
         results = [fn(uniques[i]) for i in slow]

@@ -102,6 +102,9 @@ def run_audit(opts: RunOptions) -> Outcome:
             t0 = time.perf_counter()
             stack.enter_context(history.apply(payload, opts, tables=result.tables))
             timings["history"] = time.perf_counter() - t0
+        # the frames are not needed for the reports: let them go before rapport.xlsx's writer is
+        # forked (less memory for the two processes together)
+        del read, result
 
         with stack:
             written: list[Path] = []

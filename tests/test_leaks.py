@@ -238,3 +238,16 @@ def test_column_wise_masking_is_the_value_by_value_walk(outputs):
     assert json.dumps(masked, default=str) == json.dumps(_walk_mask(payload), default=str)
     assert json.dumps(payload, default=str) == before, "the payload itself is not changed"
     assert RRN not in json.dumps(masked["findings"][-2]["klantnummer"]) and masked["findings"][-1]["message"] == "***"
+
+
+def test_report_masker_is_mask_pii():
+    """The reports' memoised masker (with its cheap pre-check) masks exactly as ``mask_pii``."""
+    from dossiercheck.checks.pii import mask_pii
+    from dossiercheck.reports.viewmodel import make_masker
+
+    mask = make_masker()
+    texts = PII + [f"x {p} y" for p in PII] + [
+        "0475\\t12 34 56".replace("\\t", "\t"), "+32 (0)475 12 34 56", "é 0475123456", "0475 / 12 34 56",
+        "12345678", "1234 5678 9", "12/05/2025 en 13/06/2025", "cheque 12345678901", "", "gewone tekst",
+    ]
+    assert [mask(t) for t in texts] == [mask_pii(t) for t in texts]

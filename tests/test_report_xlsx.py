@@ -246,7 +246,9 @@ def test_forked_workbook_is_the_in_process_one(tmp_path):
     write_xlsx(payload, tmp_path / "a.xlsx")
     job = xlsx_mod.XlsxJob(payload, tmp_path / "b.xlsx", fork=True)
     assert job.pid is not None and not (tmp_path / "b.xlsx").exists()
+    rows_dir = job.rows_dir
     job.finish()
+    assert not Path(rows_dir).exists()
     assert job.seconds is not None and job.seconds >= 0
     assert _sheet_values(tmp_path / "a.xlsx") == _sheet_values(tmp_path / "b.xlsx")
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
@@ -282,10 +284,11 @@ def test_abort_stops_the_child_and_removes_its_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(xlsx_mod, "write_workbook", slow)
     job = xlsx_mod.XlsxJob(make_payload(n=5), tmp_path / "rapport.xlsx", fork=True)
-    pid = job.pid
+    pid, rows_dir = job.pid, job.rows_dir
+    assert Path(rows_dir).is_dir()
     t0 = time.monotonic()
     job.abort()
     assert time.monotonic() - t0 < 10
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # reaped
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == [] and not Path(rows_dir).exists(), "no file left behind, not even XlsxWriter's"

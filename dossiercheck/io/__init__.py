@@ -106,7 +106,10 @@ def find_header(head: list[list[str]], name_hint: str | None) -> tuple[str | Non
 
 def _head(cells: pd.DataFrame) -> list[list[str]]:
     head = cells.iloc[:HEADER_SCAN_ROWS]
-    return [_norm_row(r) for r in head.astype(object).where(head.notna(), None).itertuples(index=False)]
+    if not head.shape[1]:
+        return [[] for _ in range(len(head))]
+    columns = [head[c].to_numpy(dtype=object, na_value=None) for c in head.columns]
+    return [_norm_row(r) for r in zip(*columns)]
 
 
 def choose_delimiter(heads: dict[str, list[list[str]]]) -> str:
@@ -120,6 +123,19 @@ def choose_delimiter(heads: dict[str, list[list[str]]]) -> str:
         if (score, width) > best[:2]:
             best = (score, width, d)
     return best[2]
+
+
+def _max_bytes(s: pd.Series) -> int:
+    """The longest cell of an Arrow-backed string column in UTF-8 bytes (>= its length in
+    characters), from the offsets alone; for any other column a bound that never skips."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        longest = pc.max(pc.binary_length(pa.array(s.array)))
+    except (pa.ArrowException, TypeError, ValueError):
+        return 1 << 62
+    return int(longest.as_py() or 0)
 
 
 def _constant(value: object, n: int):
@@ -156,7 +172,9 @@ def _frame(
     data = {col: (as_str[pos] if everything else as_str[pos][keep]).reset_index(drop=True) for pos, col in mapping.items()}
     frame = pd.DataFrame(data, index=pd.RangeIndex(int(keep.sum())))
     for c in frame.columns:
-        if max_chars:  # limits.max_cell_chars: an over-long cell is cut, and the input says so
+        # limits.max_cell_chars: an over-long cell is cut, and the input says so (a character
+        # takes at least one UTF-8 byte: a column whose longest cell fits in bytes is skipped)
+        if max_chars and _max_bytes(frame[c]) > max_chars:
             long = (frame[c].str.len() > max_chars).fillna(False)
             if long.any():
                 frame[c] = frame[c].mask(long, frame[c].str.slice(0, max_chars))

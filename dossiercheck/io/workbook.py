@@ -437,7 +437,7 @@ def _canonical_refs(a: np.ndarray, v: np.ndarray):
     counts and the digits as big-endian integers (right-aligned bytes: equal digit counts compare
     as the numbers do), and whether any is malformed or beyond Excel's limits. Cheaper than
     :func:`_parse_refs`, which gives the row numbers themselves; same verdict on malformed refs."""
-    g = np.lib.stride_tricks.sliding_window_view(a, _REF_WIDTH)[v]
+    g = np.lib.stride_tricks.sliding_window_view(a, 11)[v]  # a valid reference has at most 10 bytes
     quote = (g == 34) | (g == 39)
     if not quote.any(axis=1).all():
         return None
@@ -519,13 +519,19 @@ def _scan_sheet_canonical(seg: bytes, ext: SheetExtent) -> bool:
             raise InputError("bad_cell_ref")
         e, cols, ndig, digits, _ = refs
         # the first '>' within the window after each reference's closing quote
-        w = np.lib.stride_tricks.sliding_window_view(a, _WINDOW)[e + 1]
+        w = np.lib.stride_tricks.sliding_window_view(a, 16)[e + 1]  # most cells: ' s="12" t="s">'
         is_gt = w == 62
-        if not is_gt.any(axis=1).all():
-            return False
+        found = is_gt.any(axis=1)
         k = np.argmax(is_gt, axis=1)
-        before = w[np.arange(len(k)), np.maximum(k - 1, 0)]
-        valued = (k == 0) | (before != 47)  # '/>': an empty, formatted cell
+        valued = (k == 0) | (w[np.arange(len(k)), np.maximum(k - 1, 0)] != 47)  # '/>': an empty, formatted cell
+        if not found.all():  # longer attribute lists: look further, for those cells only
+            far = np.flatnonzero(~found)
+            w = np.lib.stride_tricks.sliding_window_view(a, _WINDOW)[e[far] + 1]
+            is_gt = w == 62
+            if not is_gt.any(axis=1).all():
+                return False
+            k = np.argmax(is_gt, axis=1)
+            valued[far] = (k == 0) | (w[np.arange(len(k)), np.maximum(k - 1, 0)] != 47)
     ext.cells += len(cells)
     if len(rows_all):
         ext.rows = max(ext.rows, int(rrows.max()))
@@ -1000,15 +1006,17 @@ def read_workbook(path: Path, shown: str, limits: dict, prepared: PreparedWorkbo
             grids.append(Grid(shown, name, pd.DataFrame(), 1, name, list(notes)))
             continue
         try:
-            sheet = reader.load_sheet(name, header_row=None, dtypes="string")
-            if sheet.width > limits["max_columns"] or sheet.width * max(sheet.height, 1) > limits["max_cells"]:
-                if sheet.width > limits["max_columns"]:
-                    raise InputError("too_many_columns", file=shown, sheet=name, cols=sheet.width,
-                                     letter=col_letters(min(sheet.width, EXCEL_MAX_COLS)),
+            # eager: calamine's cells straight into an Arrow record batch (no intermediate sheet object)
+            batch = reader.load_sheet(name, header_row=None, dtypes="string", eager=True)
+            width, height = batch.num_columns, batch.num_rows
+            if width > limits["max_columns"] or width * max(height, 1) > limits["max_cells"]:
+                if width > limits["max_columns"]:
+                    raise InputError("too_many_columns", file=shown, sheet=name, cols=width,
+                                     letter=col_letters(min(width, EXCEL_MAX_COLS)),
                                      limit=limits["max_columns"], limit_key="max_columns")
-                raise InputError("too_many_cells", file=shown, sheet=name, rows=sheet.height, cols=sheet.width,
+                raise InputError("too_many_cells", file=shown, sheet=name, rows=height, cols=width,
                                  limit=limits["max_cells"], limit_key="max_cells")
-            cells = sheet.to_pandas()
+            cells = batch.to_pandas()
         except InputError:
             raise
         except Exception as e:
@@ -1107,12 +1115,15 @@ def _arrow_inner_breaks(columns: list, n_rows: int) -> np.ndarray:
     return inner
 
 
-def _read_csv_arrow(text: str, delimiter: str, width: int) -> tuple[pd.DataFrame, np.ndarray | None] | None:
+def _read_csv_arrow(
+    text: str, delimiter: str, width: int, utf8: bytes | memoryview | None = None
+) -> tuple[pd.DataFrame, np.ndarray | None] | None:
     """The cells of a regular CSV text read by pyarrow (multi-threaded, no Python object per
     cell) and the line breaks inside each row's cells (None when there are none), or None when
     pandas must decide: a row whose field count differs from ``width``, a blank line, an unclosed
     quote, a row over the block size, no rows at all. For a regular file the cells equal pandas'
-    C engine's (strings, ``""`` for empty fields)."""
+    C engine's (strings, ``""`` for empty fields). ``utf8``: ``text`` as UTF-8 when the file was
+    that already (saves encoding it again)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -1123,8 +1134,8 @@ def _read_csv_arrow(text: str, delimiter: str, width: int) -> tuple[pd.DataFrame
 
     # pyarrow takes a quote left open at the end of the file as closed there, where pandas
     # refuses the row: a sentinel row after the text is read as a row only when every quote closed.
-    body = text.encode("utf-8")
-    data = body + b"\n" + _EOF_MARK + delimiter.encode() * (width - 1)
+    body = text.encode("utf-8") if utf8 is None else utf8
+    data = b"".join((body, b"\n", _EOF_MARK, delimiter.encode() * (width - 1)))  # one copy
     try:
         table = pacsv.read_csv(
             pa.BufferReader(data),
@@ -1186,7 +1197,10 @@ def read_csv_grid(path: Path, shown: str, limits: dict, choose_delimiter) -> Gri
     if width > limits["max_columns"]:
         raise InputError("csv_columns", file=shown, cols=width, limit=limits["max_columns"], limit_key="max_columns")
     common = dict(sep=delimiter, header=None, dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False)
-    arrow = _read_csv_arrow(text, delimiter, width) if width > 1 else None
+    utf8 = None
+    if encoding == "utf-8":  # decode_text accepted the bytes as UTF-8: they are the text, after a BOM
+        utf8 = memoryview(data)[len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0 :]
+    arrow = _read_csv_arrow(text, delimiter, width, utf8) if width > 1 else None
     cells, inner = arrow if arrow is not None else (None, None)
     try:
         if cells is None:  # pyarrow declined (an irregular file): pandas, as its rules say

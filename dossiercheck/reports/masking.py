@@ -22,7 +22,6 @@ payload rather than copied (the result is only read, then encoded).
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
 
 from dossiercheck.reports import viewmodel as vm
 from dossiercheck.reports.viewmodel import CHEQUE_RE, KLANT_RE

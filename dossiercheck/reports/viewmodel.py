@@ -43,19 +43,32 @@ def _load_masker() -> Callable[[str], str] | None:
     return fn
 
 
+def _pre_check(fn: Callable[[str], str]) -> Callable[[str], bool] | None:
+    """For the PII module's own ``mask_pii``: its cheap test that a text *may* hold something to
+    mask (the pre-check of ``find_pii`` in plain ``re``: non-ASCII text, an ``@``, or 9 digits
+    joined by separators); None for any other masker."""
+    mod = importlib.import_module(PII_MODULE)
+    digits = getattr(mod, "_PA_DIGITS", None)
+    if fn is not getattr(mod, "mask_pii", None) or not isinstance(digits, str):
+        return None
+    search = re.compile(digits).search
+    return lambda t: not t.isascii() or "@" in t or search(t) is not None
+
+
 def make_masker() -> Callable[[Any], Any]:
     """A function masking personal data in a text (memoised; None and non-text pass through)."""
     fn = _load_masker()
     if fn is None:
         return lambda v: v
     cache: dict[str, str] = {}
+    maybe = _pre_check(fn)
 
     def mask(v: Any) -> Any:
         if not isinstance(v, str) or not v:
             return v
         out = cache.get(v)
         if out is None:
-            out = cache[v] = fn(v)
+            out = cache[v] = fn(v) if maybe is None or maybe(v) else v
         return out
 
     return mask

@@ -21,8 +21,10 @@ import datetime as dt
 import math
 import os
 import pickle
+import shutil
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -183,19 +185,60 @@ def _date(value: str | None) -> dt.date | str | None:
         return str(value)
 
 
+class _Memo(dict):
+    """``memo[v]`` is ``fn(v)``, computed once per distinct value."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key):
+        value = self[key] = self.fn(key)
+        return value
+
+
 def _finding_rows(findings: list[dict], lang: str, rules: vm.RuleTexts, mask, history: bool) -> Iterator[list]:
+    """The Bevindingen rows: what :class:`viewmodel.Finding` shows, computed once per distinct
+    value of each column (a workbook has up to a million rows; most values repeat)."""
     label = {s: i18n.severity_label(s, lang) for s in vm.SEVERITIES}
-    for raw in findings:
-        f = vm.Finding(raw, lang, rules, mask)
-        sev = (f.severity, label.get(f.severity, f.severity))
-        row = [sev]
-        if history:
-            row += [i18n.status_label(f.status, lang), _date(f.first_seen)]
-        row += [
-            f.rule, f.title, f.klant, f.cheque, vm.org_label(f.org, lang), f.file, f.sheet, f.row,
-            f.message, f.hint, f.source, f.fingerprint,
-        ]
+    sev = _Memo(lambda s: (s, label.get(s, s)))
+    rule = _Memo(lambda code: (lambda rt: (code, rt.title, rt.hint, rt.source))(rules[code]))
+    klant = _Memo(lambda v: vm._ident(vm._str(v), vm.KLANT_RE, mask))
+    cheque = _Memo(lambda v: vm._ident(vm._str(v), vm.CHEQUE_RE, mask))
+    org = _Memo(lambda v: vm.org_label(mask(vm._str(v)), lang))
+    text = _Memo(lambda v: vm._s(mask(vm._str(v))))  # file, sheet, message
+    status = _Memo(lambda v: i18n.status_label(vm._str(v), lang))
+    seen = _Memo(lambda v: _date(vm._str(v)))
+    english = lang == "en"
+    for f in findings:
+        get = f.get
+        try:
+            code, title, hint, source = rule[get("rule") or ""]
+            row = [sev[get("severity") or ""]]
+            if history:
+                row += [status[get("status")], seen[get("first_seen")]]
+            r = get("row")
+            message = (get("message_en") if english and get("message_en") else None) or get("message")
+            fp = get("fingerprint")
+            row += [
+                code, title, klant[get("klantnummer")], cheque[get("chequenummer")], org[get("organisatie")],
+                text[get("file")], text[get("sheet")], r if isinstance(r, int) else None, text[message], hint, source,
+                fp if type(fp) is str else vm._s(vm._str(fp)),
+            ]
+        except TypeError:  # an unhashable value (not in findings the tool writes): the plain way
+            row = _finding_row(f, lang, rules, mask, history, label)
         yield row
+
+
+def _finding_row(raw: dict, lang: str, rules: vm.RuleTexts, mask, history: bool, label: dict) -> list:
+    f = vm.Finding(raw, lang, rules, mask)
+    row = [(f.severity, label.get(f.severity, f.severity))]
+    if history:
+        row += [i18n.status_label(f.status, lang), _date(f.first_seen)]
+    return row + [
+        f.rule, f.title, f.klant, f.cheque, vm.org_label(f.org, lang), f.file, f.sheet, f.row,
+        f.message, f.hint, f.source, f.fingerprint,
+    ]
 
 
 def write_xlsx(payload: dict, path: Path, lang: str = "nl", title: str | None = None) -> None:
@@ -208,10 +251,12 @@ def write_xlsx(payload: dict, path: Path, lang: str = "nl", title: str | None = 
         write_workbook(payload, tmp, lang, title)
 
 
-def write_workbook(payload: dict, path: Path, lang: str = "nl", title: str | None = None) -> None:
-    """Write the workbook to ``path`` itself (no temporary file: the caller's)."""
+def write_workbook(payload: dict, path: Path, lang: str = "nl", title: str | None = None,
+                   tmpdir: str | None = None) -> None:
+    """Write the workbook to ``path`` itself (no temporary file: the caller's). ``tmpdir``: where
+    XlsxWriter keeps its row files while it writes (default: the system's temporary folder)."""
     lang = i18n.norm_lang(lang)
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS | ({"tmpdir": tmpdir} if tmpdir else {}))
     try:
         _fill(wb, payload, lang, title or i18n.text(lang)["doc_title"])
     finally:
@@ -247,6 +292,7 @@ class XlsxJob:
         self.payload, self.path, self.lang = payload, Path(path), lang
         self.pid: int | None = None
         self.seconds: float | None = None  # the writing itself (in the child when forked)
+        self.rows_dir: str | None = None  # XlsxWriter's row files: removed here even when the child is killed
         fd, self.tmp = temp_beside(self.path)
         os.close(fd)
         try:
@@ -259,6 +305,7 @@ class XlsxJob:
     def _fork(self) -> None:
         import gc
 
+        self.rows_dir = tempfile.mkdtemp(prefix="dossiercheck-xlsx-")
         r, w = os.pipe()
         parent = os.getpid()
         pid = os.fork()
@@ -271,7 +318,7 @@ class XlsxJob:
                 _die_with_parent(parent)
                 gc.disable()  # short-lived, no cycles worth collecting; fewer shared pages touched
                 t0 = time.perf_counter()
-                write_workbook(self.payload, Path(self.tmp), self.lang)
+                write_workbook(self.payload, Path(self.tmp), self.lang, tmpdir=self.rows_dir)
                 msg = pickle.dumps(("ok", time.perf_counter() - t0))
             except BaseException as e:  # noqa: BLE001 - everything goes back to the parent
                 code = 1
@@ -310,6 +357,7 @@ class XlsxJob:
                         f"(exit status {os.waitstatus_to_exitcode(status)})"
                     )
                 self.seconds = result[1]
+                self._remove_rows_dir()
             os.replace(self.tmp, self.path)
         except BaseException:
             self.abort()
@@ -331,7 +379,13 @@ class XlsxJob:
                 os.close(self._r)
             except OSError:
                 pass
+        self._remove_rows_dir()
         Path(self.tmp).unlink(missing_ok=True)
+
+    def _remove_rows_dir(self) -> None:
+        if self.rows_dir is not None:
+            shutil.rmtree(self.rows_dir, ignore_errors=True)
+            self.rows_dir = None
 
 
 def _die_with_parent(parent: int) -> None:

@@ -64,10 +64,35 @@ def rrn_valid(text: str) -> bool:
     return check == 97 - (base % 97) or check == 97 - (int("2" + digits[:9]) % 97)
 
 
+def _rrn_valid_many(uniques) -> np.ndarray:
+    """:func:`rrn_valid` of each distinct text: plain 11-digit (ASCII) texts with numpy, the
+    others (separators, lost leading zeros, ``.0``, junk) one by one."""
+    texts = pd.Series(uniques, dtype="string") if len(uniques) else pd.Series([], dtype="string")
+    ok = np.zeros(len(texts), dtype=bool)
+    done = np.zeros(len(texts), dtype=bool)
+    # (pattern, width, positions of the 11 digits): bare digits, and the printed form 85.07.30-033.28
+    for pattern, width, pos in ((r"[0-9]{11}", 11, list(range(11))),
+                                (r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}-[0-9]{3}\.[0-9]{2}", 15,
+                                 [0, 1, 3, 4, 6, 7, 9, 10, 11, 13, 14])):
+        idx = np.flatnonzero(texts.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool) & ~done)
+        if not len(idx):
+            continue
+        raw = texts.iloc[idx].to_numpy(dtype=object).astype(f"S{width}")
+        digits = np.frombuffer(raw.tobytes(), dtype=np.uint8).reshape(-1, width)[:, pos].astype(np.int64) - 48
+        base = digits[:, :9] @ (10 ** np.arange(8, -1, -1, dtype=np.int64))
+        check = digits[:, 9] * 10 + digits[:, 10]
+        ok[idx] = (check == 97 - base % 97) | (check == 97 - (2_000_000_000 + base) % 97)
+        done[idx] = True
+    rest = np.flatnonzero(~done)
+    if len(rest):
+        ok[rest] = [rrn_valid(t) for t in texts.iloc[rest].to_numpy(dtype=object)]
+    return ok
+
+
 def rrn_ok_series(raw: pd.Series, factorized: tuple[np.ndarray, object] | None = None) -> pd.Series:
     """DAT006 per cell (missing cells pass); ``factorized``: ``raw``'s codes and distinct values."""
     codes, uniques = factorized if factorized is not None else pd.factorize(raw, use_na_sentinel=True)
-    ok_u = np.array([rrn_valid(u) for u in uniques] + [True], dtype=bool)
+    ok_u = np.append(_rrn_valid_many(uniques), True)
     return pd.Series(ok_u[np.where(codes < 0, len(uniques), codes)], index=raw.index)
 
 
