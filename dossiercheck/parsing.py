@@ -315,11 +315,19 @@ def _identity_mask(uniques, ctype: str) -> np.ndarray | None:
     return ok.fill_null(False).to_numpy(zero_copy_only=False)
 
 
+_NULLS: dict[int, object] = {}  # the last length asked -> all-null Arrow column (immutable, so shared)
+
+
 def _missing_strings(index: pd.Index) -> pd.Series:
-    """An all-missing string column (Arrow nulls: nothing is repeated per row)."""
+    """An all-missing string column (Arrow nulls: nothing is repeated per row). Columns of one
+    length share their Arrow data; setting cells of one gives it new data, never the others'."""
     import pyarrow as pa
 
-    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([pa.nulls(len(index), pa.large_string())])), index=index)
+    n = len(index)
+    if n not in _NULLS:  # one table's columns share a length: keep only the last one
+        _NULLS.clear()
+        _NULLS[n] = pa.chunked_array([pa.nulls(n, pa.large_string())])
+    return pd.Series(pd.arrays.ArrowStringArray(_NULLS[n]), index=index)
 
 
 def _set_missing(s: pd.Series, rows: np.ndarray) -> pd.Series | None:

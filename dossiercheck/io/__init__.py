@@ -104,12 +104,16 @@ def find_header(head: list[list[str]], name_hint: str | None) -> tuple[str | Non
     return None, None, {}, ""
 
 
-def _head(cells: pd.DataFrame) -> list[list[str]]:
-    head = cells.iloc[:HEADER_SCAN_ROWS]
+def _head_raw(cells: pd.DataFrame) -> list[list[object]]:
+    """The first HEADER_SCAN_ROWS rows as they are (a string, or None for an empty cell)."""
+    head = cells if len(cells) <= HEADER_SCAN_ROWS else cells.iloc[:HEADER_SCAN_ROWS]
     if not head.shape[1]:
         return [[] for _ in range(len(head))]
-    columns = [head[c].to_numpy(dtype=object, na_value=None) for c in head.columns]
-    return [_norm_row(r) for r in zip(*columns)]
+    return head.to_numpy(dtype=object, na_value=None).tolist()
+
+
+def _head(cells: pd.DataFrame) -> list[list[str]]:
+    return [_norm_row(r) for r in _head_raw(cells)]
 
 
 def choose_delimiter(heads: dict[str, list[list[str]]]) -> str:
@@ -188,13 +192,16 @@ def _frame(
     return frame
 
 
-def _header_notes(grid: Grid, table: str, header_idx: int, mapping: dict[int, str]) -> list[str]:
+def _header_notes(
+    grid: Grid, table: str, header_idx: int, mapping: dict[int, str], header: list[str] | None = None
+) -> list[str]:
     """What the header row leaves unread: a known column named twice (the first is read), and
     values in columns without a header (e.g. a row with more fields than the header)."""
     from dossiercheck.io.workbook import col_letters
 
     notes = []
-    header = _norm_row(grid.cells.iloc[header_idx])
+    if header is None:  # the header row, normalised
+        header = _norm_row(grid.cells.iloc[header_idx])
     hm = _HEADER_MAPS[table]
     for pos, h in enumerate(header):
         col = hm.get(h)
@@ -252,14 +259,15 @@ def _read_files(files, checked, limits, progress, result: ReadResult, parts: dic
         except OSError as e:  # permission denied, a folder named like a file, a disk error
             raise InputError("unreadable_file", file=shown, detail=e.strerror or type(e).__name__) from None
         for g in grids:
-            head = _head(g.cells)
+            raw = _head_raw(g.cells)
+            head = [_norm_row(r) for r in raw]
             table, idx, mapping, how = find_header(head, g.name_hint)
             if table is None:
                 headers = [c for c in (head[0] if head else []) if c]
                 result.unrecognised.append({"file": g.file, "sheet": g.sheet, "headers": headers[:50]})
                 continue
             frame = _frame(g, table, idx, mapping, limits.get("max_cell_chars"))
-            header_cells = g.cells.iloc[idx]
+            header_cells = raw[idx]
             known = set(mapping)
             ignored = [
                 str(v) for i, v in enumerate(header_cells) if i not in known and isinstance(v, str) and v.strip()
@@ -276,7 +284,7 @@ def _read_files(files, checked, limits, progress, result: ReadResult, parts: dic
             }
             if ignored:
                 info["ignored_columns"] = ignored[:50]
-            g.warnings.extend(_header_notes(g, table, idx, mapping))
+            g.warnings.extend(_header_notes(g, table, idx, mapping, head[idx]))
             if missing:
                 info["missing_required"] = missing
             if g.warnings:

@@ -1072,7 +1072,9 @@ def _breaks(text: str) -> int:
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
-_ARROW_BLOCK = 8 << 20  # bytes per pyarrow CSV block: a row longer than this goes to pandas
+# Bytes per pyarrow CSV block (blocks are parsed in parallel). Only for text without CR: pyarrow
+# 26 loses the LF of a quoted CRLF that a block boundary splits, so such text is one block.
+_ARROW_BLOCK = 8 << 20
 _EOF_MARK = b"\x01dossiercheck-end-of-file\x01"
 
 
@@ -1121,7 +1123,7 @@ def _read_csv_arrow(
     """The cells of a regular CSV text read by pyarrow (multi-threaded, no Python object per
     cell) and the line breaks inside each row's cells (None when there are none), or None when
     pandas must decide: a row whose field count differs from ``width``, a blank line, an unclosed
-    quote, a row over the block size, no rows at all. For a regular file the cells equal pandas'
+    quote, no rows at all. For a regular file the cells equal pandas'
     C engine's (strings, ``""`` for empty fields). ``utf8``: ``text`` as UTF-8 when the file was
     that already (saves encoding it again)."""
     import pyarrow as pa
@@ -1136,10 +1138,13 @@ def _read_csv_arrow(
     # refuses the row: a sentinel row after the text is read as a row only when every quote closed.
     body = text.encode("utf-8") if utf8 is None else utf8
     data = b"".join((body, b"\n", _EOF_MARK, delimiter.encode() * (width - 1)))  # one copy
+    block = _ARROW_BLOCK if b"\r" not in data else len(data) + 1
+    if block >= 1 << 31:  # pyarrow's block size is an int32
+        return None
     try:
         table = pacsv.read_csv(
             pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=_ARROW_BLOCK, use_threads=True),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=block, use_threads=True),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
                 newlines_in_values=True, ignore_empty_lines=True, invalid_row_handler=irregular,

@@ -282,7 +282,7 @@ class XlsxJob:
     in-process write) and renames the file into place; :meth:`abort` (any error, Ctrl-C) kills
     the child and removes the file. The child ignores SIGINT (Ctrl-C in a terminal reaches the
     whole process group; the parent decides), dies with the parent (``PR_SET_PDEATHSIG``: a killed
-    run leaves no writer behind), and leaves with ``os._exit`` (no atexit handlers, no flushing of
+    run leaves no writer behind, nor its files), and leaves with ``os._exit`` (no atexit handlers, no flushing of
     the parent's buffers or closing of its history database). The child runs only Python code
     (XlsxWriter, zlib): no pyarrow or other thread pools, whose threads a fork does not copy.
     ``DOSSIERCHECK_NO_FORK=1`` writes the workbook in-process.
@@ -315,6 +315,7 @@ class XlsxJob:
             try:
                 os.close(r)
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, self._child_exit)
                 _die_with_parent(parent)
                 gc.disable()  # short-lived, no cycles worth collecting; fewer shared pages touched
                 t0 = time.perf_counter()
@@ -332,6 +333,12 @@ class XlsxJob:
                     os._exit(code)
         os.close(w)
         self.pid, self._r = pid, r
+
+    def _child_exit(self, signum, frame) -> None:
+        """In the child, on SIGTERM (sent when the parent dies): remove the files, leave."""
+        shutil.rmtree(self.rows_dir or "", ignore_errors=True)
+        Path(self.tmp).unlink(missing_ok=True)
+        os._exit(1)
 
     def finish(self) -> None:
         """Wait for the workbook (or write it now), then rename it into place."""
@@ -389,12 +396,13 @@ class XlsxJob:
 
 
 def _die_with_parent(parent: int) -> None:
-    """Linux: SIGKILL this process when its parent dies (a killed run leaves no writer behind)."""
+    """Linux: SIGTERM this process when its parent dies (a killed run leaves no writer behind; the
+    child's handler removes its files)."""
     try:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
     if os.getppid() != parent:  # the parent died before prctl took effect

@@ -182,7 +182,7 @@ def _closing_plans(ctx: Context) -> pd.DataFrame:
     (the client's latest plan: max datum; among plans on that day one with the expected status
     wins, then the last source row), ``ok`` (ABO013 passes).
     """
-    beg = begeleidingslijnen(ctx.table("lijnen"), ctx)
+    beg = begeleidingslijnen(ctx.table("lijnen"), ctx)[["_rid", "klantnummer", "closed", "einddatum"]]
     done = beg[beg.groupby("klantnummer")["closed"].transform("all").to_numpy(dtype=bool)]
     line = last_per(done, "klantnummer", ["einddatum"])
     res = pd.DataFrame(
@@ -193,7 +193,9 @@ def _closing_plans(ctx: Context) -> pd.DataFrame:
         }
     )
     res["grens"] = res["E"] - pd.Timedelta(days=int(ctx.cfg("abo.closing_plan_days")))
-    p = of_clients(ctx.table("plannen"), pd.Index(res["klantnummer"]))
+    plannen = ctx.table("plannen")
+    used = [c for c in ("_rid", "klantnummer", "datum", "status", "reden", "acties") if c in plannen.columns]
+    p = of_clients(plannen[used], pd.Index(res["klantnummer"]))  # only the columns read below are copied
     p = p.assign(_ok_status=equals_text(p["status"], str(ctx.cfg("abo.closing_status"))))
     latest = last_per(p, "klantnummer", ["datum", "_ok_status"]).set_index("klantnummer")
     k = res["klantnummer"]
