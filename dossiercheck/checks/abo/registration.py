@@ -444,15 +444,16 @@ def abo020(ctx: Context) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 # A date opening the text or one of its lines: dd/mm/yyyy, d/m/yyyy or dd/mm (no year). A
 # two-digit year (12/03/25) is not one of the accepted forms and opens no entry.
-ENTRY_DATE = r"(?m)^[ \t]*(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}))?(?![\d/])"
+ENTRY_DATE = r"(?m)^[ \t]*(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})(?:/(?P<y>[0-9]{4}))?(?![\d/])"
 
 
 # The same pattern in RE2 syntax, applied line by line by Arrow: RE2 has no lookahead, so the
 # character after the date is captured (``n``) and checked instead. Equivalent to ENTRY_DATE:
 # the digit groups are greedy and a shorter match would leave a digit or '/' next, so a line
 # opens an entry exactly when the greedy match is followed by something else (or nothing).
-# ``\p{Nd}`` is Python's ``\d`` on text (any Unicode decimal digit).
-_ENTRY_DATE_RE2 = r"^[ \t]*(?P<d>\p{Nd}{1,2})/(?P<m>\p{Nd}{1,2})(?:/(?P<y>\p{Nd}{4}))?(?P<n>.?)"
+# Dates are written in ASCII digits; a date in other decimal digits (``١٢/٠٣/٢٠٢٤``) opens no
+# entry. ``\p{Nd}`` in the check of the next character is Python's ``\d`` (any decimal digit).
+_ENTRY_DATE_RE2 = r"^[ \t]*(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})(?:/(?P<y>[0-9]{4}))?(?P<n>.?)"
 
 
 def _entry_matches(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
