@@ -93,15 +93,70 @@ def measure_floor(data: Path) -> dict:
     return {"seconds": time.perf_counter() - t0, "rows": rows, "files": len(files)}
 
 
+class _TreeMemory:
+    """Samples the resident memory of this process and its children (the forked rapport.xlsx
+    writer) every 20 ms, as PSS from /proc/<pid>/smaps_rollup, so pages a child shares with its
+    parent copy-on-write are counted once. The peak reported is the larger of this sampled sum
+    and the process's own exact ``ru_maxrss``. Without /proc (not Linux) it reports nothing and
+    the caller falls back to ``ru_maxrss`` alone."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _pss_kb(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+                for line in fh:
+                    if line.startswith(b"Pss:"):
+                        return int(line.split()[1])
+        except (OSError, ValueError, IndexError):
+            pass
+        return 0
+
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        kids: list[int] = []
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children", "rb") as fh:
+                    kids += [int(x) for x in fh.read().split()]
+        except OSError:
+            pass
+        return kids
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.02):
+            total = self._pss_kb(me) + sum(self._pss_kb(c) for c in self._children(me))
+            self.peak_kb = max(self.peak_kb, total)
+
+    def __enter__(self) -> "_TreeMemory":
+        if os.path.exists("/proc/self/smaps_rollup"):
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+
 def measure_audit(data: Path, out: Path) -> dict:
     from dossiercheck import run as runmod
 
-    captured = []
+    statuses = []
     orig = runmod.audit_frames
 
     def audit_frames(*a, **k):
+        # Keep only the rule statuses: holding the result would keep every table alive after
+        # run_audit releases them, and inflate the peak memory measured.
         res = orig(*a, **k)
-        captured.append(res)
+        statuses[:] = [(s.rule.code, s.evaluated, s.seconds, s.findings, s.reason) for s in res.rules]
         return res
 
     runmod.audit_frames = audit_frames
@@ -109,18 +164,18 @@ def measure_audit(data: Path, out: Path) -> dict:
         paths=[str(data)], peildatum=dt.date.fromisoformat(PEILDATUM), out_dir=out, formats=["json", "xlsx", "html"]
     )
     t0 = time.perf_counter()
-    outcome = runmod.run_audit(opts)
+    with _TreeMemory() as mem:
+        outcome = runmod.run_audit(opts)
     wall = time.perf_counter() - t0
-    res = captured[-1] if captured else None
     per_rule = {}
     not_evaluated = {}
-    if res is not None:
-        for s in res.rules:
-            if s.evaluated:
-                per_rule[s.rule.code] = {"seconds": round(s.seconds, 4), "findings": s.findings}
-            else:
-                not_evaluated[s.rule.code] = s.reason
+    for code, evaluated, seconds, findings, reason in statuses:
+        if evaluated:
+            per_rule[code] = {"seconds": round(seconds, 4), "findings": findings}
+        else:
+            not_evaluated[code] = reason
     summary = outcome.payload["summary"]
+    own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     return {
         "seconds": wall,
         "timings": {k: round(v, 4) for k, v in outcome.timings.items()},
@@ -129,6 +184,9 @@ def measure_audit(data: Path, out: Path) -> dict:
         "rules": per_rule,
         "not_evaluated": not_evaluated,
         "outputs": {p.name: p.stat().st_size for p in outcome.written},
+        "rss_mb": round(max(own_mb, mem.peak_kb / 1024.0), 1) if mem.peak_kb else round(_rss_mb(), 1),
+        "rss_own_mb": round(own_mb, 1),
+        "rss_tree_sampled_mb": round(mem.peak_kb / 1024.0, 1),
     }
 
 
