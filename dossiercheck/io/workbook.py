@@ -371,17 +371,10 @@ def _attr_values(a: np.ndarray, n: int, starts: np.ndarray, ends: np.ndarray, na
     return t[ok], j[ok] + 1, bad
 
 
-def _parse_refs(a: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Column and row numbers of the references whose values start at ``v`` (``XFD1048576``; a
-    row attribute is digits only), and whether any is malformed or beyond Excel's limits.
-    ``a`` ends with at least _REF_WIDTH padding bytes."""
-    if not len(v):
-        return np.empty(0, np.int64), np.empty(0, np.int64), False
-    g = np.lib.stride_tricks.sliding_window_view(a, _REF_WIDTH)[v]
-    quote = (g == 34) | (g == 39)
-    if not quote.any(axis=1).all():
-        return np.empty(0, np.int64), np.empty(0, np.int64), True  # longer than any valid reference
-    e = v + np.argmax(quote, axis=1)  # closing quote
+def _ref_columns(g: np.ndarray, v: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """For references starting at ``v`` and ending before ``e`` (``g``: their leading bytes):
+    column numbers (0 where there are no letters), digit counts, and whether any reference has
+    more than three letters or not 1–7 digits."""
     up = _IS_UPPER[g[:, :4]]
     lead = up[:, 0].copy()
     nlet = lead.astype(np.int64)
@@ -393,6 +386,21 @@ def _parse_refs(a: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, b
     val = _UPPER_VAL[g[:, :3]]
     cols = np.select([nlet == 1, nlet == 2, nlet >= 3],
                      [val[:, 0], val[:, 0] * 26 + val[:, 1], val[:, 0] * 676 + val[:, 1] * 26 + val[:, 2]], 0)
+    return cols, ndig, bad
+
+
+def _parse_refs(a: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Column and row numbers of the references whose values start at ``v`` (``XFD1048576``; a
+    row attribute is digits only), and whether any is malformed or beyond Excel's limits.
+    ``a`` ends with at least _REF_WIDTH padding bytes."""
+    if not len(v):
+        return np.empty(0, np.int64), np.empty(0, np.int64), False
+    g = np.lib.stride_tricks.sliding_window_view(a, _REF_WIDTH)[v]
+    quote = (g == 34) | (g == 39)
+    if not quote.any(axis=1).all():
+        return np.empty(0, np.int64), np.empty(0, np.int64), True  # longer than any valid reference
+    e = v + np.argmax(quote, axis=1)  # closing quote
+    cols, ndig, bad = _ref_columns(g, v, e)
     rows = np.zeros(len(v), dtype=np.int64)
     for i in range(7):  # right-aligned digits, seven vectorised steps
         c = a[e - 1 - i]
@@ -442,18 +450,7 @@ def _canonical_refs(a: np.ndarray, v: np.ndarray):
     if not quote.any(axis=1).all():
         return None
     e = v + np.argmax(quote, axis=1)
-    up = _IS_UPPER[g[:, :4]]
-    lead = up[:, 0].copy()
-    nlet = lead.astype(np.int64)
-    for k in (1, 2, 3):
-        lead &= up[:, k]
-        nlet += lead
-    ndig = (e - v) - nlet
-    bad = bool(((nlet > 3) | (ndig < 1) | (ndig > 7)).any())
-    val = _UPPER_VAL[g[:, :3]]
-    cols = np.where(nlet == 1, val[:, 0], np.where(nlet == 2, val[:, 0] * 26 + val[:, 1],
-                                                   val[:, 0] * 676 + val[:, 1] * 26 + val[:, 2]))
-    cols[nlet == 0] = 0
+    cols, ndig, bad = _ref_columns(g, v, e)
     w8 = np.lib.stride_tricks.sliding_window_view(a, 8)[np.maximum(e - 8, 0)]
     digits = np.ascontiguousarray(w8).view(">u8").ravel().astype(np.uint64)
     short = e < 8  # a reference at the very start of a segment: the window started at 0
