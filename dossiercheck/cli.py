@@ -21,6 +21,7 @@ from pathlib import Path
 import click
 
 from dossiercheck import __version__
+from dossiercheck.errors import UserError
 
 FORMATS = ("html", "xlsx", "json")
 
@@ -76,22 +77,14 @@ TEXT = {
 }
 
 
-class UsageFailure(Exception):
+class UsageFailure(UserError):
     """A problem the user can fix; reported in one line, exit 2: a message key of :data:`TEXT`
     and its parameters, rendered in the user's language like InputError and ConfigError."""
 
-    def __init__(self, key: str, /, **params: object):
-        if key not in TEXT["nl"]:
-            raise KeyError(f"unknown CLI message {key!r}")
-        self.key = key
-        self.params = params
-        super().__init__(key)
+    MESSAGES = {key: {"nl": TEXT["nl"][key], "en": TEXT["en"][key]} for key in TEXT["nl"]}
 
-    def render(self, lang: str = "nl") -> str:
-        return TEXT["en" if lang == "en" else "nl"][self.key].format_map(self.params)
-
-    def __str__(self) -> str:
-        return self.render("nl")
+    def _params(self, lang: str) -> dict[str, object]:
+        return dict(self.params)  # shown with !r; _fail makes the line one line
 
 
 def _one_line(message: str) -> str:
@@ -436,9 +429,6 @@ _NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >= 8.2
 
 
 def main() -> None:
-    from dossiercheck.config import ConfigError
-    from dossiercheck.io.workbook import InputError
-
     lang = _argv_lang()
     t = TEXT[lang]
     try:
@@ -450,7 +440,7 @@ def main() -> None:
         sys.exit(2)
     except click.ClickException as e:
         _fail(t["err_usage"].format(detail=e.format_message()) if isinstance(e, click.UsageError) else e.format_message())
-    except (InputError, ConfigError, UsageFailure) as e:  # ConfigError: also WaiverError, HistoryError
+    except UserError as e:  # InputError, ConfigError (also WaiverError, HistoryError), UsageFailure
         _fail(e.render(lang))
     except SystemExit:
         raise

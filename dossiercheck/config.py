@@ -14,6 +14,8 @@ import tomllib
 from pathlib import Path
 from typing import Any, ClassVar
 
+from dossiercheck.errors import UserError
+
 MEDICAL_TERMS = [
     "autisme",
     "ASS",
@@ -101,39 +103,12 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def one_line(value: object) -> object:
-    """A text parameter as one line (a file name or a library message may hold a line break);
-    other values are kept as they are, for ``{value!r}``."""
-    if isinstance(value, (str, Path, BaseException)):
-        return " ".join(str(value).split())
-    return value
-
-
-class ConfigError(ValueError):
-    """A config (or waivers, or history) file that cannot be used: one line for the user, in
-    Dutch (``str(e)``) or in English (``e.render("en")``). Carries a message key of the class's
-    :attr:`MESSAGES` and its parameters; subclasses bring their own messages
+class ConfigError(UserError, ValueError):
+    """A config (or waivers, or history) file that cannot be used (see
+    :class:`dossiercheck.errors.UserError`); subclasses bring their own messages
     (:class:`dossiercheck.waivers.WaiverError`, :class:`dossiercheck.history.store.HistoryError`)."""
 
     MESSAGES: ClassVar[dict[str, dict[str, str]]] = MESSAGES
-
-    def __init__(self, key: str, /, **params: object):
-        if key not in self.MESSAGES:
-            raise KeyError(f"unknown {type(self).__name__} message {key!r}")
-        self.key = key
-        self.params = params
-        super().__init__(key)
-
-    def _params(self, lang: str) -> dict[str, object]:
-        """The parameters for the message; subclasses add language-dependent ones."""
-        return {k: one_line(v) for k, v in self.params.items()}
-
-    def render(self, lang: str = "nl") -> str:
-        lang = lang if lang in ("nl", "en") else "nl"
-        return self.MESSAGES[self.key][lang].format_map(self._params(lang))
-
-    def __str__(self) -> str:
-        return self.render("nl")
 
 
 def defaults() -> dict[str, Any]:

@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dossiercheck.errors import UserError
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 CSV_DELIMITERS = (";", ",", "\t")
@@ -173,37 +175,27 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def _flat(value: object) -> str:
-    """A parameter as one line (a file name may hold a line break)."""
-    return " ".join(str(value).split()) if isinstance(value, str) else str(value)
-
-
-class InputError(Exception):
-    """Bad input: the run cannot be done. One line for the user, in Dutch (``str(e)``) or in
-    English (``e.render("en")``): a message key of :data:`MESSAGES` and its parameters. ``file``,
+class InputError(UserError):
+    """Bad input: the run cannot be done (see :class:`dossiercheck.errors.UserError`). ``file``,
     ``sheet`` and ``limit_key`` parameters become the ``file [sheet]:`` prefix and the hint saying
     which limit to raise."""
 
-    def __init__(self, key: str, /, **params: object):
-        if key not in MESSAGES:
-            raise KeyError(f"unknown input message {key!r}")
-        self.key = key
-        self.params = params
-        super().__init__(key)
+    MESSAGES = MESSAGES
+
+    def _params(self, lang: str) -> dict[str, object]:
+        params = super()._params(lang)
+        if "limit_key" in params:
+            params["hint"] = LIMIT_HINT[lang].format(limit_key=params["limit_key"])
+        return params
 
     def render(self, lang: str = "nl") -> str:
         lang = lang if lang in ("nl", "en") else "nl"
-        params = {k: _flat(v) for k, v in self.params.items()}
-        if "limit_key" in params:
-            params["hint"] = LIMIT_HINT[lang].format(limit_key=params["limit_key"])
-        text = MESSAGES[self.key][lang].format_map(params)
+        text = super().render(lang)
+        params = self._params(lang)
         where = params.get("file")
         if where and params.get("sheet"):
-            where += f" [{params['sheet']}]"
+            where = f"{where} [{params['sheet']}]"
         return f"{where}: {text}" if where else text
-
-    def __str__(self) -> str:
-        return self.render("nl")
 
 
 @dataclass
