@@ -701,7 +701,6 @@ def plant_violations(rng, pl: Planter, tabs: dict[str, Tab], g: dict) -> None:  
     con, bl, srv, cats, chq, ges = (tabs[t] for t in ("contacten", "afsprakenbladen", "services", "categorieen", "cheques", "gesprekken"))
     kind, cl = g["kind"], g["cl"]
     Lc = lij.cols
-    L0 = lij.n
 
     def generic_line(kinds_extra, _idx):
         return kinds_extra + ["GEN001", "GEN002", "GEN003", "GEN004", "GEN005", "DAT001", "DAT002", "DAT003", "DAT004", "DAT007", "DAT008"]

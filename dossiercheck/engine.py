@@ -33,8 +33,6 @@ from dossiercheck.checks.rule import Context, Rule
 from dossiercheck.schemas import validate
 from dossiercheck.tables import TABLES
 
-META = ("_rid", "_file", "_sheet", "_row")
-
 
 @dataclass
 class RuleStatus:

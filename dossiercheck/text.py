@@ -118,18 +118,6 @@ def term_pattern(terms: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![0-9a-z])(?:{body})(?![0-9a-z])")
 
 
-def find_terms(series: pd.Series, terms: Iterable[str]) -> pd.Series:
-    """For each text, the sorted list of distinct (normalised) terms found; empty list if none.
-
-    Works on distinct normalised texts only.
-    """
-    pat = term_pattern(terms)
-    norm = normalise_series(series)
-    return map_unique(norm, lambda t: sorted(set(pat.findall(t))), dtype=None).apply(
-        lambda v: v if isinstance(v, list) else []
-    )
-
-
 def _distinct(series: pd.Series) -> tuple[pd.Series, np.ndarray | None]:
     """``(values, codes)``: for a column of mostly repeated texts, its distinct non-missing texts
     and each row's code into them (-1 = missing); otherwise the column itself and ``None``. The

@@ -137,16 +137,8 @@ class Rule:
             raise ValueError(f"rule {self.code}: " + "; ".join(problems))
 
     @property
-    def subject_table(self) -> str:
-        return self.subject or next(iter(self.needs), None) or "*"
-
-    @property
     def programme(self) -> str:
         return self.code[:3]
-
-    @property
-    def placeholders(self) -> set[str]:
-        return _placeholders(self.message_nl) | _placeholders(self.message_en)
 
     def title(self, lang: str = "nl") -> str:
         return self.title_en if lang == "en" else self.title_nl

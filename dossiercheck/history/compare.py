@@ -134,11 +134,6 @@ def covering_runs(runs: list[dict], current: Position) -> list[dict]:
     return out
 
 
-def previous_run(runs: list[dict], current: Position) -> dict | None:
-    cov = covering_runs(runs, current)
-    return cov[0] if cov else None
-
-
 @dataclass
 class Baseline:
     """The earlier runs a run is compared with (see the module docstring)."""

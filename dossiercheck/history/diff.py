@@ -12,9 +12,7 @@ and writes ``diff.json`` in ``--out``.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 

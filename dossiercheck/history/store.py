@@ -520,10 +520,6 @@ def insert_run(
     return run_id
 
 
-def integrity_ok(conn: sqlite3.Connection) -> bool:
-    return conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-
-
 def default_path() -> Path:
     """``$DOSSIERCHECK_HISTORY`` if set, else ``history.sqlite`` in the user data folder."""
     env = os.environ.get("DOSSIERCHECK_HISTORY")

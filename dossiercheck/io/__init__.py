@@ -112,10 +112,6 @@ def _head_raw(cells: pd.DataFrame) -> list[list[object]]:
     return head.to_numpy(dtype=object, na_value=None).tolist()
 
 
-def _head(cells: pd.DataFrame) -> list[list[str]]:
-    return [_norm_row(r) for r in _head_raw(cells)]
-
-
 def choose_delimiter(heads: dict[str, list[list[str]]]) -> str:
     """The delimiter whose split gives the best header (most known columns), else the most columns."""
     best = (-1, -1, CSV_DELIMITERS[0])

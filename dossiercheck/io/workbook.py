@@ -402,10 +402,6 @@ def _parse_refs(a: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, b
     return cols, rows, bad
 
 
-def _count_tags(seg: bytes, name: bytes) -> int:
-    return sum(seg.count(b"<" + name + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
-
-
 _WINDOW = 48  # bytes after a cell reference looked at for the end of its tag
 _CANON_PAD = bytes(_WINDOW + _REF_WIDTH + 16)
 _LT_C = ord("<") | ord("c") << 8  # '<c' read as a little-endian 16-bit word

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-LANGS = ("nl", "en")
-
 TEXT: dict[str, dict[str, str]] = {
     "nl": {
         # page

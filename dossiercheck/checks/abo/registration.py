@@ -442,24 +442,20 @@ def abo020(ctx: Context) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 # ABO021: samenvatting entries newest first
 # --------------------------------------------------------------------------------------------
-# A date opening the text or one of its lines: dd/mm/yyyy, d/m/yyyy or dd/mm (no year). A
-# two-digit year (12/03/25) is not one of the accepted forms and opens no entry.
-ENTRY_DATE = r"(?m)^[ \t]*(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})(?:/(?P<y>[0-9]{4}))?(?![\d/])"
-
-
-# The same pattern in RE2 syntax, applied line by line by Arrow: RE2 has no lookahead, so the
-# character after the date is captured (``n``) and checked instead. Equivalent to ENTRY_DATE:
-# the digit groups are greedy and a shorter match would leave a digit or '/' next, so a line
-# opens an entry exactly when the greedy match is followed by something else (or nothing).
-# Dates are written in ASCII digits; a date in other decimal digits (``١٢/٠٣/٢٠٢٤``) opens no
-# entry. ``\p{Nd}`` in the check of the next character is Python's ``\d`` (any decimal digit).
+# A date opening the text or one of its lines: dd/mm/yyyy, d/m/yyyy or dd/mm (no year), in ASCII
+# digits, not followed by another digit or '/'. A two-digit year (12/03/25) is not one of the
+# accepted forms and opens no entry; a date in other decimal digits (``١٢/٠٣/٢٠٢٤``) opens none.
+# Arrow applies the pattern (RE2 syntax) line by line: RE2 has no lookahead, so the character after
+# the date is captured (``n``) and checked instead. The digit groups are greedy and a shorter match
+# would leave a digit or '/' next, so a line opens an entry exactly when the greedy match is
+# followed by something else (or nothing). ``\p{Nd}`` in that check is any decimal digit.
 _ENTRY_DATE_RE2 = r"^[ \t]*(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})(?:/(?P<y>[0-9]{4}))?(?P<n>.?)"
 
 
 def _entry_matches(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(position of the text, match number, day, month, year) of every ENTRY_DATE match, in text
+    """(position of the text, match number, day, month, year) of every entry date (see _ENTRY_DATE_RE2), in text
     order, the numbers as floats; the year is NaN where the date has none. Vectorised in Arrow: the texts are split
-    into lines (``^`` of ENTRY_DATE is a line start) and each line is matched once."""
+    into lines (an entry date opens a line) and each line is matched once."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -498,7 +494,7 @@ def entry_dates(text: pd.Series, start: pd.Series) -> pd.DataFrame:
     """Every entry-opening date of each text, in text order: columns ``entry`` (0-based match
     number) and ``date``, indexed by the text's index (repeated). A date without a year takes the
     year that puts it in the school year of ``start`` (the line's startdatum); impossible dates are
-    dropped. (The matches are those of ``str.extractall(ENTRY_DATE)``, found by Arrow.)"""
+    dropped."""
     text = text.dropna()
     empty = pd.DataFrame({"entry": pd.Series(dtype="int64"), "date": pd.Series(dtype="datetime64[ns]")})
     if text.empty:
