@@ -171,6 +171,12 @@ def rule(**meta: Any) -> Callable[[Callable[[Context], pd.DataFrame]], Rule]:
     return wrap
 
 
+def reindex_lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
+    """``values`` (indexed by a unique key) looked up for each of ``keys``, aligned with ``keys``
+    (missing where absent). A reindex, so an empty ``values`` of any dtype is fine."""
+    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
+
+
 def offending(frame: pd.DataFrame, mask: pd.Series | None = None, **details: Any) -> pd.DataFrame:
     """Rows of ``frame`` (selected by ``mask``) as a rule result: ``_rid`` plus ``details``.
 

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from dossiercheck.checks.rule import Context
+from dossiercheck.checks.rule import reindex_lookup as lookup  # noqa: F401 (used by the IBB modules)
 from dossiercheck.text import startswith_text
 
 def _fingerprint(frame: pd.DataFrame) -> tuple:
@@ -93,12 +94,6 @@ def first_appointments(ctx: Context) -> pd.DataFrame:
     fa["_absent"] = res.str.startswith("Afwezig").fillna(False).astype(bool)
     fa["_absno"] = fa.groupby("_g", sort=False)["_absent"].cumsum()
     return fa
-
-
-def lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
-    """``values`` (indexed by a unique key) looked up for each of ``keys``, aligned with ``keys``
-    (missing where absent). A reindex, so an empty ``values`` of any dtype is fine."""
-    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
 
 
 def add_months_each(d: pd.Series, months: pd.Series) -> pd.Series:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from dossiercheck.checks.lines import add_months
 from dossiercheck.checks.rule import ERROR, WARNING, Context, offending, rule
+from dossiercheck.checks.rule import reindex_lookup as lookup
 from dossiercheck.text import contains_text
 
 SOURCE_MANDATORY = '002 §2 "Alle velden met een sterretje zijn verplicht in te geven"'
@@ -195,11 +196,6 @@ def out004(ctx: Context) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------------------------
 # OUT005 / OUT006: documents
-
-
-def lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
-    """``values`` (indexed by a unique key) looked up for each of ``keys``, aligned with ``keys``."""
-    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
 
 
 def latest_document(ctx: Context, term: str) -> pd.Series:
