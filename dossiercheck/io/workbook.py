@@ -1057,9 +1057,34 @@ def _breaks(text: str) -> int:
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
-# Bytes per pyarrow CSV block (blocks are parsed in parallel). Only for text without CR: pyarrow
-# 26 loses the LF of a quoted CRLF that a block boundary splits, so such text is one block.
+# Bytes per pyarrow CSV block (blocks are parsed in parallel). pyarrow 26 loses the LF of a quoted
+# CRLF that a block boundary splits: a text whose cells hold a CR is parsed again as one block.
 _ARROW_BLOCK = 8 << 20
+
+
+class _Chained(io.RawIOBase):
+    """A read-only stream over several buffers, one after the other (pyarrow reads the file and
+    its end-of-file sentinel row without a joined copy of a file of hundreds of MB)."""
+
+    def __init__(self, *parts: bytes | memoryview):
+        super().__init__()
+        self._parts = [memoryview(p).cast("B") for p in parts]
+        self._i = self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while self._i < len(self._parts):
+            part = self._parts[self._i]
+            if self._pos < len(part):
+                n = min(len(b), len(part) - self._pos)
+                b[:n] = part[self._pos : self._pos + n]
+                self._pos += n
+                return n
+            self._i += 1
+            self._pos = 0
+        return 0
 _EOF_MARK = b"\x01dossiercheck-end-of-file\x01"
 
 
@@ -1071,12 +1096,14 @@ def _inner_breaks(cells: pd.DataFrame) -> np.ndarray:
     return inner
 
 
-def _arrow_inner_breaks(columns: list, n_rows: int) -> np.ndarray:
+def _arrow_inner_breaks(columns: list, n_rows: int) -> tuple[np.ndarray, bool]:
     """:func:`_inner_breaks` of pyarrow ``large_string`` columns, from their UTF-8 bytes: per row,
-    its LF bytes plus its CR bytes not followed by an LF of the same cell (numpy on the buffers)."""
+    its LF bytes plus its CR bytes not followed by an LF of the same cell (numpy on the buffers);
+    and whether any cell holds a CR."""
     import pyarrow as pa
 
     inner = np.zeros(n_rows, dtype=np.int64)
+    any_cr = False
     for column in columns:
         start = 0
         for chunk in column.chunks:
@@ -1087,6 +1114,7 @@ def _arrow_inner_breaks(columns: list, n_rows: int) -> np.ndarray:
                 lf = np.flatnonzero(data == 10)
                 cr = np.flatnonzero(data == 13)
                 if len(cr):
+                    any_cr = True
                     nxt = np.minimum(cr + 1, len(data) - 1)
                     same = np.searchsorted(offsets, cr + offsets[0], "right") == np.searchsorted(
                         offsets, nxt + offsets[0], "right"
@@ -1097,20 +1125,22 @@ def _arrow_inner_breaks(columns: list, n_rows: int) -> np.ndarray:
                     rows = np.searchsorted(offsets, hits, "right") - 1
                     inner[start : start + n] += np.bincount(rows, minlength=n)
             elif n:
-                inner[start : start + n] += _inner_breaks(pd.DataFrame({0: pd.Series(chunk.to_pandas(), dtype="string")}))
+                values = pd.Series(chunk.to_pandas(), dtype="string")
+                any_cr = any_cr or bool(values.str.contains("\r", regex=False).fillna(False).any())
+                inner[start : start + n] += _inner_breaks(pd.DataFrame({0: values}))
             start += n
-    return inner
+    return inner, any_cr
 
 
 def _read_csv_arrow(
-    text: str, delimiter: str, width: int, utf8: bytes | memoryview | None = None
+    text: str, delimiter: str, width: int, utf8: tuple[bytes, int] | None = None
 ) -> tuple[pd.DataFrame, np.ndarray | None] | None:
     """The cells of a regular CSV text read by pyarrow (multi-threaded, no Python object per
     cell) and the line breaks inside each row's cells (None when there are none), or None when
     pandas must decide: a row whose field count differs from ``width``, a blank line, an unclosed
     quote, no rows at all. For a regular file the cells equal pandas'
-    C engine's (strings, ``""`` for empty fields). ``utf8``: ``text`` as UTF-8 when the file was
-    that already (saves encoding it again)."""
+    C engine's (strings, ``""`` for empty fields). ``utf8``: the file's bytes and where ``text``
+    starts in them (after a BOM) when the file was UTF-8 already (saves encoding it again)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -1121,44 +1151,58 @@ def _read_csv_arrow(
 
     # pyarrow takes a quote left open at the end of the file as closed there, where pandas
     # refuses the row: a sentinel row after the text is read as a row only when every quote closed.
-    body = text.encode("utf-8") if utf8 is None else utf8
-    data = b"".join((body, b"\n", _EOF_MARK, delimiter.encode() * (width - 1)))  # one copy
-    block = _ARROW_BLOCK if b"\r" not in data else len(data) + 1
-    if block >= 1 << 31:  # pyarrow's block size is an int32
+    if utf8 is None:
+        whole, start = text.encode("utf-8"), 0
+    else:
+        whole, start = utf8
+    body = memoryview(whole)[start:]
+    ends_with_break = text.endswith(("\n", "\r"))
+    sentinel = b"".join((b"" if ends_with_break else b"\n", _EOF_MARK, delimiter.encode() * (width - 1)))
+
+    def parse(one_block: bool):
+        if one_block:  # a block boundary must not split a quoted CRLF (see _ARROW_BLOCK)
+            data = b"".join((body, sentinel))  # one copy
+            if len(data) + 1 >= 1 << 31:  # pyarrow's block size is an int32
+                return None
+            source, block = pa.BufferReader(data), len(data) + 1
+        else:
+            source, block = _Chained(body, sentinel), _ARROW_BLOCK
+        try:
+            table = pacsv.read_csv(
+                source,
+                read_options=pacsv.ReadOptions(column_names=names, block_size=block, use_threads=True),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
+                    newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=irregular,
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.large_string() for n in names}, strings_can_be_null=False,
+                    quoted_strings_can_be_null=False, check_utf8=False,
+                ),
+            )
+        except (pa.ArrowException, ValueError, OverflowError):
+            return None
+        if table.num_rows < 2 or table.num_columns != width or table.column(0)[-1].as_py() != _EOF_MARK.decode():
+            return None
+        return table.slice(0, table.num_rows - 1)
+
+    # A blank line is a row of one field to pyarrow (ignore_empty_lines=False), so it declines and
+    # pandas keeps the line as a row of its own, as it does. Every row ends with one line break
+    # (the last one may not): any other break is inside a quoted cell.
+    table = parse(one_block=False)
+    if table is None:
         return None
-    try:
-        table = pacsv.read_csv(
-            pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=block, use_threads=True),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
-                newlines_in_values=True, ignore_empty_lines=True, invalid_row_handler=irregular,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.large_string() for n in names}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False, check_utf8=False,
-            ),
-        )
-    except (pa.ArrowException, ValueError, OverflowError):
-        return None
-    if table.num_rows < 2 or table.num_columns != width or table.column(0)[-1].as_py() != _EOF_MARK.decode():
-        return None
-    table = table.slice(0, table.num_rows - 1)
+    inner, cr_in_cells = _arrow_inner_breaks(table.columns, table.num_rows)
+    if cr_in_cells:  # a quoted CR(LF): parse again as one block (the pyarrow bug above)
+        table = parse(one_block=True)
+        if table is None:
+            return None
+        inner, _ = _arrow_inner_breaks(table.columns, table.num_rows)
+    if not inner.any():
+        inner = None
     cells = pd.DataFrame(
         {i: pd.arrays.ArrowStringArray(table.column(i)) for i in range(width)}, index=pd.RangeIndex(table.num_rows)
     )
-    # Every row ends with one line break (the last one may not): any other break is inside a
-    # quoted cell or is a blank line, which pyarrow skips and pandas keeps as a row of its own.
-    raw = np.frombuffer(body, dtype=np.uint8)
-    cr = np.flatnonzero(raw == 13)
-    lone_cr = len(cr) - int(np.count_nonzero(raw[np.minimum(cr + 1, len(raw) - 1)][cr + 1 < len(raw)] == 10))
-    breaks = int(np.count_nonzero(raw == 10)) + lone_cr  # line breaks of the text: CRLF, CR and LF count once
-    breaks -= len(cells) - (0 if text.endswith(("\n", "\r")) else 1)
-    if breaks == 0:
-        return cells, None
-    inner = _arrow_inner_breaks(table.columns, len(cells)) if breaks > 0 else np.zeros(0, dtype=np.int64)
-    if int(inner.sum()) != breaks:
-        return None
     return cells, inner
 
 
@@ -1189,7 +1233,7 @@ def read_csv_grid(path: Path, shown: str, limits: dict, choose_delimiter) -> Gri
     common = dict(sep=delimiter, header=None, dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False)
     utf8 = None
     if encoding == "utf-8":  # decode_text accepted the bytes as UTF-8: they are the text, after a BOM
-        utf8 = memoryview(data)[len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0 :]
+        utf8 = (data, len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0)
     arrow = _read_csv_arrow(text, delimiter, width, utf8) if width > 1 else None
     cells, inner = arrow if arrow is not None else (None, None)
     try:

@@ -27,7 +27,7 @@ import pandas as pd
 
 from dossiercheck.checks.rule import Context
 from dossiercheck.checks.rule import reindex_lookup as lookup  # noqa: F401 (used by the IBB modules)
-from dossiercheck.text import startswith_text
+from dossiercheck.text import isin, startswith_text
 
 def _fingerprint(frame: pd.DataFrame) -> tuple:
     rid = frame["_rid"].to_numpy()
@@ -74,7 +74,7 @@ def members(ctx: Context, name: str) -> pd.DataFrame:
         else:  # merge_asof refuses empty string-keyed frames
             a = left.iloc[:0].assign(_svc=np.nan, _g="", _skey="")
         b = f.merge(s.loc[s["_toel"].isna(), cols], on="klantnummer")
-        alone = f[~f["klantnummer"].isin(s["klantnummer"])]
+        alone = f[~isin(f["klantnummer"], s["klantnummer"])]
         c = alone.assign(_svc=-1, _g="k" + alone["klantnummer"].astype("string"), _skey=alone["klantnummer"].astype("string"))
         out = pd.concat([a, b, c], ignore_index=True)
         out["_svc"] = out["_svc"].astype("int64")

@@ -15,6 +15,7 @@ from dossiercheck.checks.ibb.service import (
     services,
 )
 from dossiercheck.checks.rule import ERROR, WARNING, Context, rule
+from dossiercheck.text import isin
 
 OPT_SERVICES = {"services": ("tender", "toeleiding")}
 FIRST = ("datum", "type", "resultaat")
@@ -76,7 +77,7 @@ def ibb005(ctx: Context) -> pd.DataFrame:
     in_time = j.loc[j["_dagen"] <= limit, "_g"].unique()
     late = j[j["_dagen"] > limit].drop_duplicates("_g").set_index("_g")
     due = (ctx.peildatum - a["datum"]).dt.days > limit
-    a = a[(~a["_g"].isin(in_time) & due).to_numpy()]
+    a = a[~isin(a["_g"], pd.Series(in_time, dtype=a["_g"].dtype)) & due.to_numpy()]
     l_datum, l_dagen, l_rid = (lookup(late[c], a["_g"]) for c in ("datum", "_dagen", "_rid"))
     has_late = l_datum.notna()
     ltxt = l_datum.dt.strftime("%d/%m/%Y").astype("string").fillna("")
