@@ -53,6 +53,8 @@ class AuditResult:
     rows_read: int
     rows_per_table: dict[str, int]
     timings: dict[str, float] = field(default_factory=dict)
+    # each programme's rules, their own time (in a large audit some ran beside the others)
+    programme_seconds: dict[str, float] = field(default_factory=dict)
 
 
 FINDING_COLUMNS = [
@@ -617,6 +619,94 @@ def _rule_tables_memo(
     return out
 
 
+# --- running the rules, on one core or two ----------------------------------------------------
+
+# A large audit runs the rules of these programmes in a forked child process while the parent runs
+# the others (ABO and GEN, about as long together on the benchmark workload): the rules are
+# independent and the tables are shared copy-on-write. Below PARALLEL_MIN_ROWS rows (all tables)
+# the fork costs more than it saves and everything runs in-process, as it does without fork
+# (:func:`dossiercheck.forking.can_fork`). The results are the same either way (tested).
+CHILD_PROGRAMMES = frozenset({"DAT", "FIN", "IBB", "LBC", "OAL", "OUT"})
+PARALLEL_MIN_ROWS = 300_000
+
+
+def _parallel(runnable: list[Rule], tables: Mapping[str, pd.DataFrame]) -> bool:
+    from dossiercheck.forking import can_fork
+
+    if not can_fork() or sum(len(t) for t in tables.values()) < PARALLEL_MIN_ROWS:
+        return False
+    progs = {r.programme for r in runnable}
+    return bool(progs & CHILD_PROGRAMMES) and bool(progs - CHILD_PROGRAMMES)
+
+
+def _prebuild_shared(mine: list[Rule], theirs: list[Rule], tables, bad, memo: dict) -> None:
+    """Build, before the fork, the filtered tables both processes need (each built once, shared
+    copy-on-write), and tell the memo how many of the parent's rules use each one."""
+    bad_cols = memo.setdefault("_bad_cols", _bad_columns(bad))
+
+    def keys(rules: list[Rule]) -> set:
+        return {(t, use) for r in rules for t, use in _filter_sets(r, tables, bad_cols).items() if use}
+
+    for t, use in keys(mine) & keys(theirs):
+        drop = bad[t][sorted(use)].any(axis=1).to_numpy()
+        memo[(t, use)] = tables[t][~drop]
+
+
+class _RuleRun:
+    """Runs rules against one audit's tables: ``run(rules)`` returns, per rule code, its
+    :class:`RuleStatus` and its output (None without findings)."""
+
+    def __init__(self, tables, bad, config, P, cache, rows, memo):
+        self.tables, self.bad, self.config, self.P = tables, bad, config, P
+        self.cache, self.rows, self.memo = cache, rows, memo
+
+    def run(self, rules: list[Rule], progress: Callable[[str], None] | None = None) -> dict:
+        tables, bad, memo = self.tables, self.bad, self.memo
+        _plan_memo(rules, tables, bad, memo)
+        results: dict = {}
+        for rule in rules:
+            t1 = time.perf_counter()
+            seen = _rule_tables(rule, tables, bad, memo)
+            ctx = Context(tables=seen, config=self.config, peildatum=self.P, cache=self.cache,
+                          variants=memo.pop("_variants", None))
+            try:
+                out = rule.check(ctx)
+                if out is None or not isinstance(out, pd.DataFrame) or "_rid" not in out.columns:
+                    raise TypeError(f"rule {rule.code} must return a DataFrame with a _rid column")
+                o = _rule_output(rule, out.reset_index(drop=True), self.rows) if len(out) else None
+            except Exception as e:  # a rule that cannot run says so; the rest of the audit goes on
+                if os.environ.get("DOSSIERCHECK_DEBUG"):
+                    raise
+                first = str(e).splitlines()[0][:200] if str(e) else ""
+                results[rule.code] = (RuleStatus(rule, False, reason=f"rule failed: {type(e).__name__}: {first}"), None)
+                continue
+            dt_s = time.perf_counter() - t1
+            results[rule.code] = (RuleStatus(rule, True, findings=0 if o is None else len(o.tab), seconds=dt_s), o)
+            if progress:
+                progress(rule.code)
+        return results
+
+
+def _detached(results: dict) -> dict:
+    """Results without their Rule objects (functions inside do not pickle): for the parent."""
+    out = {}
+    for code, (status, o) in results.items():
+        if o is not None:
+            o.rule = None
+        out[code] = ((status.evaluated, status.findings, status.reason, status.seconds), o)
+    return out
+
+
+def _attached(detached: dict, by_code: Mapping[str, Rule]) -> dict:
+    out = {}
+    for code, ((evaluated, findings, reason, seconds), o) in detached.items():
+        rule = by_code[code]
+        if o is not None:
+            o.rule = rule
+        out[code] = (RuleStatus(rule, evaluated, findings=findings, reason=reason, seconds=seconds), o)
+    return out
+
+
 # Rules that compare rows of different clients, so they must see all rows of their table at once
 # in a partitioned run: LBC006 counts each counsellor name in both word orders across the data.
 DATA_WIDE_RULES = ("LBC006",)
@@ -724,40 +814,45 @@ def audit_frames(
     rows = RowIndex(tables, idents)
     timings["prepare"] = time.perf_counter() - t0
 
+    t0 = time.perf_counter()
+    runnable = [r for r in rules if not r.missing_inputs(tables)]
+    memo: dict = {}
+    run = _RuleRun(tables, bad, config, P, cache, rows, memo)
+    job = None
+    mine, theirs = runnable, []
+    if _parallel(runnable, tables):
+        theirs = [r for r in runnable if r.programme in CHILD_PROGRAMMES]
+        mine = [r for r in runnable if r.programme not in CHILD_PROGRAMMES]
+        _prebuild_shared(mine, theirs, tables, bad, memo)
+        from dossiercheck.forking import ForkJob
+
+        job = ForkJob(lambda: _detached(run.run(theirs)))
+    try:
+        results = run.run(mine, progress)
+        if job is not None:
+            by_code = {r.code: r for r in theirs}
+            results.update(_attached(job.result(), by_code))
+            if progress:
+                for r in theirs:
+                    progress(r.code)
+    finally:
+        if job is not None:
+            job.abort()
+        memo.clear()
     statuses: list[RuleStatus] = []
     outputs: list[_RuleOutput] = []
     per_programme: dict[str, float] = {}
-    memo: dict = {}
-    _plan_memo([r for r in rules if not r.missing_inputs(tables)], tables, bad, memo)
-    for rule in rules:
-        t1 = time.perf_counter()
-        reason = rule.missing_inputs(tables)
-        if reason:
-            statuses.append(RuleStatus(rule, False, reason=reason))
+    for rule in rules:  # registry order, wherever a rule ran
+        if rule.code not in results:
+            statuses.append(RuleStatus(rule, False, reason=rule.missing_inputs(tables)))
             continue
-        seen = _rule_tables(rule, tables, bad, memo)
-        ctx = Context(tables=seen, config=config, peildatum=P, cache=cache, variants=memo.pop("_variants", None))
-        try:
-            out = rule.check(ctx)
-            if out is None or not isinstance(out, pd.DataFrame) or "_rid" not in out.columns:
-                raise TypeError(f"rule {rule.code} must return a DataFrame with a _rid column")
-            o = _rule_output(rule, out.reset_index(drop=True), rows) if len(out) else None
-        except Exception as e:  # a rule that cannot run says so; the rest of the audit goes on
-            if os.environ.get("DOSSIERCHECK_DEBUG"):
-                raise
-            first = str(e).splitlines()[0][:200] if str(e) else ""
-            statuses.append(RuleStatus(rule, False, reason=f"rule failed: {type(e).__name__}: {first}"))
-            continue
+        status, o = results[rule.code]
+        statuses.append(status)
         if o is not None:
             outputs.append(o)
-        dt_s = time.perf_counter() - t1
-        statuses.append(RuleStatus(rule, True, findings=0 if o is None else len(o.tab), seconds=dt_s))
-        per_programme[rule.programme] = per_programme.get(rule.programme, 0.0) + dt_s
-        if progress:
-            progress(rule.code)
-    for prog, secs in per_programme.items():
-        timings[f"rules.{prog}"] = secs
-    memo.clear()
+        if status.evaluated:
+            per_programme[rule.programme] = per_programme.get(rule.programme, 0.0) + status.seconds
+    timings["rules"] = time.perf_counter() - t0  # wall time (two processes for a large audit)
 
     t0 = time.perf_counter()
     findings = _build_findings(outputs, rows)
@@ -780,4 +875,5 @@ def audit_frames(
         rows_read=sum(counts.values()),
         rows_per_table=counts,
         timings=timings,
+        programme_seconds=per_programme,
     )

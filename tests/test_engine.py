@@ -118,3 +118,53 @@ def test_partitioned_audit_finds_the_same_as_the_whole():
     assert sum(1 for p in parts if any(len(t) for t in p.values())) > 1
     found = pd.concat([audit_frames(p, cfg, P0).findings for p in parts], ignore_index=True)
     assert key(found) == key(whole)
+
+
+def test_rules_on_two_cores_find_exactly_what_one_process_finds(monkeypatch):
+    """A large audit runs the DAT/FIN/IBB/LBC/OAL/OUT rules in a forked child (engine
+    CHILD_PROGRAMMES): the same findings in the same order, the same rule statuses, and a rule
+    that fails in the child is reported like one that fails in-process."""
+    from pathlib import Path
+
+    import pytest
+
+    from dossiercheck import engine
+    from dossiercheck.forking import can_fork
+    from dossiercheck.io import read_inputs
+
+    if not can_fork():
+        pytest.skip("the rules are forked out on Linux only")
+    cfg = cfgmod.defaults()
+    sample = Path(__file__).resolve().parent.parent / "sample_data"
+    raw = read_inputs([sample], cfg["limits"]).tables
+    P0 = dt.date(2025, 6, 15)
+
+    def crash(ctx):
+        raise ValueError("boom in IBB")
+
+    failing = make_rule(crash, needs={"services": ("tender",)}, code="IBB901")
+    rules = [*engine.RULES, failing]
+    monkeypatch.setattr(engine, "RULES", rules)
+    monkeypatch.setenv("DOSSIERCHECK_NO_FORK", "1")
+    one = audit_frames(raw, cfg, P0)
+    monkeypatch.delenv("DOSSIERCHECK_NO_FORK")
+    monkeypatch.setattr(engine, "PARALLEL_MIN_ROWS", 0)
+    forks = []
+    import dossiercheck.forking as forking
+
+    real = forking.ForkJob
+
+    class Counting(real):
+        def __init__(self, fn):
+            forks.append(1)
+            super().__init__(fn)
+
+    monkeypatch.setattr(forking, "ForkJob", Counting)
+    two = audit_frames(raw, cfg, P0)
+    assert forks == [1]
+    pd.testing.assert_frame_equal(one.findings, two.findings)
+    assert [(s.rule.code, s.evaluated, s.findings, s.reason) for s in one.rules] == [
+        (s.rule.code, s.evaluated, s.findings, s.reason) for s in two.rules
+    ]
+    assert any(s.rule.code == "IBB901" and not s.evaluated and "boom in IBB" in s.reason for s in two.rules)
+    assert set(two.programme_seconds) >= {"ABO", "IBB", "LBC"}

@@ -23,7 +23,6 @@ import os
 import pickle
 import shutil
 import signal
-import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,6 +33,7 @@ from typing import Any
 import xlsxwriter
 
 from dossiercheck import __version__
+from dossiercheck.forking import can_fork, die_with_parent, pickled_error
 from dossiercheck.reports import i18n
 from dossiercheck.reports import viewmodel as vm
 from dossiercheck.reports.payload import temp_beside
@@ -266,12 +266,6 @@ def write_workbook(payload: dict, path: Path, lang: str = "nl", title: str | Non
 # --------------------------------------------------------------------------- in the background
 
 
-def can_fork() -> bool:
-    """Whether rapport.xlsx can be written by a forked child process (Linux only: there a fork is
-    cheap and the payload is shared copy-on-write; elsewhere the workbook is written in-process)."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and not os.environ.get("DOSSIERCHECK_NO_FORK")
-
-
 class XlsxJob:
     """rapport.xlsx being written to a temporary file beside its final name, by a forked child
     process when :func:`can_fork` (the parent meanwhile writes the other reports), else at
@@ -316,14 +310,14 @@ class XlsxJob:
                 os.close(r)
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 signal.signal(signal.SIGTERM, self._child_exit)
-                _die_with_parent(parent)
+                die_with_parent(parent)
                 gc.disable()  # short-lived, no cycles worth collecting; fewer shared pages touched
                 t0 = time.perf_counter()
                 write_workbook(self.payload, Path(self.tmp), self.lang, tmpdir=self.rows_dir)
                 msg = pickle.dumps(("ok", time.perf_counter() - t0))
             except BaseException as e:  # noqa: BLE001 - everything goes back to the parent
                 code = 1
-                msg = _pickled_error(e)
+                msg = pickled_error(e)
             finally:
                 try:
                     view = memoryview(msg)
@@ -393,31 +387,6 @@ class XlsxJob:
         if self.rows_dir is not None:
             shutil.rmtree(self.rows_dir, ignore_errors=True)
             self.rows_dir = None
-
-
-def _die_with_parent(parent: int) -> None:
-    """Linux: SIGTERM this process when its parent dies (a killed run leaves no writer behind; the
-    child's handler removes its files)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-
-def _pickled_error(e: BaseException) -> bytes:
-    """``e`` pickled for the parent; an exception that cannot be pickled becomes a RuntimeError
-    with its type and message."""
-    try:
-        data = pickle.dumps(e)
-        pickle.loads(data)
-        return data
-    except Exception:  # noqa: BLE001
-        return pickle.dumps(RuntimeError(f"{type(e).__name__}: {e}"))
 
 
 def _fill(wb: xlsxwriter.Workbook, payload: dict, lang: str, title: str) -> None:

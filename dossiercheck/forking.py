@@ -1,0 +1,135 @@
+"""Work in a forked child process, on Linux, to use the second core of a laptop.
+
+A fork shares the parent's memory copy-on-write: the child sees every loaded table without a copy
+or a pickle, and only its result travels back, pickled, through a pipe. Used for half of the rules
+(:mod:`dossiercheck.engine`) and for rapport.xlsx (:mod:`dossiercheck.reports.xlsx`).
+
+The child ignores SIGINT (Ctrl-C in a terminal reaches the whole process group; the parent
+decides), dies with the parent (``PR_SET_PDEATHSIG``: a killed run leaves no worker behind), and
+leaves with ``os._exit`` (no atexit handlers, no flushing of the parent's buffers or closing of its
+history database). ``DOSSIERCHECK_NO_FORK=1`` (or any platform but Linux) runs everything
+in-process.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+def can_fork() -> bool:
+    """Whether work may go to a forked child (Linux only: there a fork is cheap and memory is
+    shared copy-on-write; elsewhere everything runs in-process)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and not os.environ.get("DOSSIERCHECK_NO_FORK")
+
+
+def die_with_parent(parent: int) -> None:
+    """Linux: SIGTERM this process when its parent dies."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def pickled_error(e: BaseException) -> bytes:
+    """``e`` pickled for the parent; an exception that cannot be pickled becomes a RuntimeError
+    with its type and message."""
+    try:
+        data = pickle.dumps(e)
+        pickle.loads(data)
+        return data
+    except Exception:  # noqa: BLE001
+        return pickle.dumps(RuntimeError(f"{type(e).__name__}: {e}"))
+
+
+def read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+class ForkJob:
+    """``fn()`` computed by a forked child; :meth:`result` waits for it and returns its (pickled)
+    value, or raises the child's exception as the parent's own. :meth:`abort` kills the child."""
+
+    def __init__(self, fn: Callable[[], Any]):
+        import gc
+
+        r, w = os.pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the child: compute, report, leave
+            code, msg = 0, b""
+            try:
+                os.close(r)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, lambda *_: os._exit(1))
+                die_with_parent(parent)
+                gc.disable()  # short-lived: fewer shared pages touched (copied) by the collector
+                t0 = time.perf_counter()
+                value = fn()
+                msg = pickle.dumps(("ok", value, time.perf_counter() - t0), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as e:  # noqa: BLE001 - everything goes back to the parent
+                code, msg = 1, pickled_error(e)
+            finally:
+                try:
+                    write_all(w, msg)
+                finally:
+                    os._exit(code)
+        os.close(w)
+        self.pid: int | None = pid
+        self._r = r
+        self.seconds: float | None = None  # the child's own time for fn()
+
+    def result(self) -> Any:
+        try:
+            data = read_all(self._r)
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = None
+            os.close(self._r)
+            got = pickle.loads(data) if data else None
+            if isinstance(got, BaseException):
+                raise got
+            if not (isinstance(got, tuple) and got[0] == "ok" and os.waitstatus_to_exitcode(status) == 0):
+                raise RuntimeError(
+                    f"a worker process ended without a result (exit status {os.waitstatus_to_exitcode(status)})"
+                )
+            self.seconds = got[2]
+            return got[1]
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        if self.pid is None:
+            return
+        pid, self.pid = self.pid, None
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+        try:
+            os.close(self._r)
+        except OSError:
+            pass
