@@ -15,7 +15,7 @@ other. Measurements:
   every cell as text) -> pandas for xlsx, pyarrow's CSV reader -> pandas for CSV.
 - ``audit``: ``dossiercheck.run.run_audit`` with every rule and all three outputs
   (findings.json, rapport.xlsx, rapport.html), split into the phases its ``Outcome.timings``
-  reports (read, schema, prepare, rules per programme, each report); the time not in a phase
+  reports (read, schema, prepare, rules (wall; each programme's own time beside it), each report); the time not in a phase
   (building the findings payload) is shown as ``other``.
 - ``frictionless``: ``frictionless validate`` of the lines CSV against a schema only, when the
   ``frictionless`` command is installed (it is not a dependency); otherwise skipped with a note.
