@@ -65,11 +65,21 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
+def _leave(on_term: Callable[[], None] | None) -> None:
+    """The child's SIGTERM handler: clean up, then leave at once."""
+    try:
+        if on_term is not None:
+            on_term()
+    finally:
+        os._exit(1)
+
+
 class ForkJob:
     """``fn()`` computed by a forked child; :meth:`result` waits for it and returns its (pickled)
-    value, or raises the child's exception as the parent's own. :meth:`abort` kills the child."""
+    value, or raises the child's exception as the parent's own. :meth:`abort` kills the child.
+    ``on_term`` runs in the child when it is sent SIGTERM (its parent died), before it leaves."""
 
-    def __init__(self, fn: Callable[[], Any]):
+    def __init__(self, fn: Callable[[], Any], on_term: Callable[[], None] | None = None):
         import gc
 
         r, w = os.pipe()
@@ -80,7 +90,7 @@ class ForkJob:
             try:
                 os.close(r)
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
-                signal.signal(signal.SIGTERM, lambda *_: os._exit(1))
+                signal.signal(signal.SIGTERM, lambda *_: _leave(on_term))
                 die_with_parent(parent)
                 gc.disable()  # short-lived: fewer shared pages touched (copied) by the collector
                 t0 = time.perf_counter()

@@ -20,9 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-import pickle
 import shutil
-import signal
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,7 +31,7 @@ from typing import Any
 import xlsxwriter
 
 from dossiercheck import __version__
-from dossiercheck.forking import can_fork, die_with_parent, pickled_error
+from dossiercheck.forking import ForkJob, can_fork
 from dossiercheck.reports import i18n
 from dossiercheck.reports import viewmodel as vm
 from dossiercheck.reports.payload import temp_beside
@@ -274,90 +272,51 @@ class XlsxJob:
     The parent owns the temporary file: :meth:`finish` waits for the child, re-raises the child's
     error as its own (the same exception: the CLI shows the same one line and exit code as for an
     in-process write) and renames the file into place; :meth:`abort` (any error, Ctrl-C) kills
-    the child and removes the file. The child ignores SIGINT (Ctrl-C in a terminal reaches the
-    whole process group; the parent decides), dies with the parent (``PR_SET_PDEATHSIG``: a killed
-    run leaves no writer behind, nor its files), and leaves with ``os._exit`` (no atexit handlers, no flushing of
-    the parent's buffers or closing of its history database). The child runs only Python code
-    (XlsxWriter, zlib): no pyarrow or other thread pools, whose threads a fork does not copy.
-    ``DOSSIERCHECK_NO_FORK=1`` writes the workbook in-process.
+    the child and removes the file. How the child behaves (SIGINT ignored, dies with the parent,
+    leaves with ``os._exit``) is :class:`dossiercheck.forking.ForkJob`'s; killed with its parent,
+    it removes its files first. The child runs only Python code (XlsxWriter, zlib): no pyarrow or
+    other thread pools. ``DOSSIERCHECK_NO_FORK=1`` writes the workbook in-process.
     """
 
     def __init__(self, payload: dict, path: Path, lang: str = "nl", fork: bool | None = None):
         self.payload, self.path, self.lang = payload, Path(path), lang
-        self.pid: int | None = None
+        self.job: ForkJob | None = None
         self.seconds: float | None = None  # the writing itself (in the child when forked)
         self.rows_dir: str | None = None  # XlsxWriter's row files: removed here even when the child is killed
         fd, self.tmp = temp_beside(self.path)
         os.close(fd)
         try:
             if fork if fork is not None else can_fork():
-                self._fork()
+                self.rows_dir = tempfile.mkdtemp(prefix="dossiercheck-xlsx-")
+                self.job = ForkJob(
+                    lambda: write_workbook(self.payload, Path(self.tmp), self.lang, tmpdir=self.rows_dir),
+                    on_term=self._remove_files,
+                )
         except BaseException:
             self.abort()
             raise
 
-    def _fork(self) -> None:
-        import gc
+    @property
+    def pid(self) -> int | None:
+        """The writer process, while it runs."""
+        return self.job.pid if self.job is not None else None
 
-        self.rows_dir = tempfile.mkdtemp(prefix="dossiercheck-xlsx-")
-        r, w = os.pipe()
-        parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the child: write, report, leave
-            code = 0
-            msg = b""
-            try:
-                os.close(r)
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-                signal.signal(signal.SIGTERM, self._child_exit)
-                die_with_parent(parent)
-                gc.disable()  # short-lived, no cycles worth collecting; fewer shared pages touched
-                t0 = time.perf_counter()
-                write_workbook(self.payload, Path(self.tmp), self.lang, tmpdir=self.rows_dir)
-                msg = pickle.dumps(("ok", time.perf_counter() - t0))
-            except BaseException as e:  # noqa: BLE001 - everything goes back to the parent
-                code = 1
-                msg = pickled_error(e)
-            finally:
-                try:
-                    view = memoryview(msg)
-                    while view:
-                        view = view[os.write(w, view):]
-                finally:
-                    os._exit(code)
-        os.close(w)
-        self.pid, self._r = pid, r
-
-    def _child_exit(self, signum, frame) -> None:
-        """In the child, on SIGTERM (sent when the parent dies): remove the files, leave."""
+    def _remove_files(self) -> None:
+        """In the child, on SIGTERM (sent when the parent dies): remove the files."""
         shutil.rmtree(self.rows_dir or "", ignore_errors=True)
         Path(self.tmp).unlink(missing_ok=True)
-        os._exit(1)
 
     def finish(self) -> None:
         """Wait for the workbook (or write it now), then rename it into place."""
         try:
-            if self.pid is None:
+            if self.job is None:
                 t0 = time.perf_counter()
                 write_workbook(self.payload, Path(self.tmp), self.lang)
                 self.seconds = time.perf_counter() - t0
             else:
-                chunks = []
-                while chunk := os.read(self._r, 1 << 16):
-                    chunks.append(chunk)
-                _, status = os.waitpid(self.pid, 0)
-                self.pid = None
-                os.close(self._r)
-                data = b"".join(chunks)
-                result = pickle.loads(data) if data else None
-                if isinstance(result, BaseException):
-                    raise result
-                if not (isinstance(result, tuple) and os.waitstatus_to_exitcode(status) == 0):
-                    raise RuntimeError(
-                        f"{self.path.name}: the writer process ended without a result "
-                        f"(exit status {os.waitstatus_to_exitcode(status)})"
-                    )
-                self.seconds = result[1]
+                self.job.result()
+                self.seconds = self.job.seconds
+                self.job = None
                 self._remove_rows_dir()
             os.replace(self.tmp, self.path)
         except BaseException:
@@ -366,20 +325,9 @@ class XlsxJob:
 
     def abort(self) -> None:
         """Stop the child (if any) and remove the temporary file."""
-        if self.pid is not None:
-            pid, self.pid = self.pid, None
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
-            try:
-                os.close(self._r)
-            except OSError:
-                pass
+        if self.job is not None:
+            job, self.job = self.job, None
+            job.abort()
         self._remove_rows_dir()
         Path(self.tmp).unlink(missing_ok=True)
 
