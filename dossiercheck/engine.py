@@ -508,46 +508,6 @@ def _build_findings(outputs: list[_RuleOutput], rows: RowIndex) -> pd.DataFrame:
     )
 
 
-def _rule_tables(
-    rule: Rule, tables: Mapping[str, pd.DataFrame], bad: Mapping[str, pd.DataFrame], memo: dict | None = None
-) -> dict:
-    """The tables a rule sees: rows with an unparseable (or empty key) cell in a column the rule
-    uses are removed, since their DAT finding already reports them.
-
-    ``memo`` (one dict per audit) shares the filtered frames between rules: the rows to drop
-    depend only on which of the rule's columns hold a bad cell, and most rules of a table share
-    that set. Each rule gets its own shallow copy, so a column it adds stays its own.
-    """
-    if memo is not None:
-        return _rule_tables_memo(rule, tables, bad, memo)
-    out = {}
-    wanted = {t: set(cols) for t, cols in rule.needs.items()}
-    for t, cols in rule.optional.items():
-        wanted.setdefault(t, set()).update(cols)
-    for t, frame in tables.items():
-        cols = wanted.get(t)
-        if cols is None:
-            out[t] = frame
-            continue
-        spec = TABLES[t]
-        cols = cols | {k for k in ("klantnummer", "chequenummer") if k in spec.column_names and spec.column(k).required}
-        b = bad[t]
-        use = [c for c in cols if c in b.columns]
-        if use:
-            drop = b[use].any(axis=1)
-            out[t] = frame[~drop.to_numpy()] if drop.any() else frame
-        else:
-            out[t] = frame
-    return out
-
-
-# How many filtered tables _rule_tables keeps for the next rules when it does not know which
-# rules come (no ``_remaining`` counts in the memo): rules of one programme run one after the other
-# and mostly share theirs; keeping every one would hold several copies of a 1 M-row table at once
-# (about 1 GB at 200,000 clients).
-MEMO_FRAMES = 4
-
-
 def _bad_columns(bad: Mapping[str, pd.DataFrame]) -> dict[str, set]:
     """Per table, the columns holding at least one bad cell."""
     return {t: {c for c in b.columns if b[c].any()} for t, b in bad.items()}
@@ -572,7 +532,7 @@ def _filter_sets(rule: Rule, tables: Mapping[str, pd.DataFrame], bad_cols: Mappi
 
 def _plan_memo(rules: Iterable[Rule], tables: Mapping[str, pd.DataFrame], bad: Mapping[str, pd.DataFrame], memo: dict) -> None:
     """Tell the memo how many of ``rules`` will ask for each filtered table, so that
-    :func:`_rule_tables_memo` keeps each one exactly until its last rule has run (one copy per
+    :func:`_rule_tables` keeps each one exactly until its last rule has run (one copy per
     distinct row set, made once)."""
     bad_cols = memo.setdefault("_bad_cols", _bad_columns(bad))
     remaining: dict = {}
@@ -583,13 +543,21 @@ def _plan_memo(rules: Iterable[Rule], tables: Mapping[str, pd.DataFrame], bad: M
     memo["_remaining"] = remaining
 
 
-def _rule_tables_memo(
-    rule: Rule, tables: Mapping[str, pd.DataFrame], bad: Mapping[str, pd.DataFrame], memo: dict
-) -> dict:
-    bad_cols = memo.get("_bad_cols")
-    if bad_cols is None:
-        bad_cols = memo["_bad_cols"] = _bad_columns(bad)
-    remaining = memo.get("_remaining")
+def _without_bad_rows(frame: pd.DataFrame, bad: pd.DataFrame, use: Iterable[str]) -> pd.DataFrame:
+    """``frame`` without the rows holding a bad cell in one of the columns ``use``."""
+    return frame[~bad[sorted(use)].any(axis=1).to_numpy()]
+
+
+def _rule_tables(rule: Rule, tables: Mapping[str, pd.DataFrame], bad: Mapping[str, pd.DataFrame], memo: dict) -> dict:
+    """The tables a rule sees: rows with an unparseable (or empty key) cell in a column the rule
+    uses are removed, since their DAT finding already reports them.
+
+    ``memo`` (one dict per audit, planned by :func:`_plan_memo`) shares the filtered frames
+    between rules: the rows to drop depend only on which of the rule's columns hold a bad cell,
+    and most rules of a table share that set. Each filtered frame is made once and dropped after
+    its last rule; each rule gets its own shallow copy, so a column it adds stays its own.
+    """
+    bad_cols, remaining = memo["_bad_cols"], memo["_remaining"]
     variants = {}
     out = {}
     for t, use in _filter_sets(rule, tables, bad_cols).items():
@@ -601,19 +569,11 @@ def _rule_tables_memo(
         key = (t, use)
         kept = memo.pop(key, None)
         if kept is None:
-            drop = bad[t][sorted(use)].any(axis=1).to_numpy()
-            kept = frame[~drop]
-            if remaining is None:
-                frames = [k for k in memo if not (isinstance(k, str) and k.startswith("_"))]
-                for old in frames[: max(0, len(frames) + 1 - MEMO_FRAMES)]:  # least recently used first
-                    del memo[old]
-        if remaining is None:
-            memo[key] = kept  # (re)inserted last: the most recently used
-        else:
-            left = remaining.get(key, 0) - 1
-            remaining[key] = left
-            if left > 0:
-                memo[key] = kept  # kept for the rules still to come, dropped after the last
+            kept = _without_bad_rows(frame, bad[t], use)
+        left = remaining.get(key, 0) - 1
+        remaining[key] = left
+        if left > 0:
+            memo[key] = kept  # kept for the rules still to come, dropped after the last
         out[t] = kept.copy(deep=False)
     memo["_variants"] = variants  # what identifies the rows of each table the rule sees
     return out
@@ -648,8 +608,7 @@ def _prebuild_shared(mine: list[Rule], theirs: list[Rule], tables, bad, memo: di
         return {(t, use) for r in rules for t, use in _filter_sets(r, tables, bad_cols).items() if use}
 
     for t, use in keys(mine) & keys(theirs):
-        drop = bad[t][sorted(use)].any(axis=1).to_numpy()
-        memo[(t, use)] = tables[t][~drop]
+        memo[(t, use)] = _without_bad_rows(tables[t], bad[t], use)
 
 
 class _RuleRun:
