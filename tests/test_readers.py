@@ -137,3 +137,42 @@ def test_row_offset_matches_calamine(tmp_path):
     start = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("S").start
     r = read_inputs([path], LIMITS)
     assert r.inputs[0]["header_row"] == 10 and start[0] + 1 == 7
+
+
+def _folder_of_workbooks(tmp_path, bad: tuple[str, ...] = ()):
+    """Workbooks of different sizes (the largest is read first), a CSV between them, one split
+    table, one unrecognised sheet; ``bad``: names written as corrupt files."""
+    header = ["Klantnummer", "Stap", "Toestand", "Startdatum"]
+    for i, n in enumerate([3, 400, 40, 1]):
+        rows = [(0, header)] + [(r + 1, [f"{61000000 + 1000 * i + r}", "Jobclub", "Bezig", "01/03/2025"]) for r in range(n)]
+        write_xlsx(tmp_path / f"b{i}.xlsx", {"Stappen naar werk": rows, "Uitleg": [(0, [f"uitleg {i}"])]})
+    (tmp_path / "c.csv").write_text("Klantnummer;Datum;Reden\n61000447;01/02/2025;C109/36\n", encoding="utf-8")
+    for name in bad:
+        (tmp_path / name).write_bytes(b"PK\x03\x04 not really a zip " * 10)
+    return tmp_path
+
+
+def _read(path, monkeypatch, threads):
+    import dossiercheck.io as io_mod
+
+    monkeypatch.setattr(io_mod, "READ_THREADS", threads)
+    return read_inputs([path], LIMITS)
+
+
+def test_workbooks_read_on_two_threads_give_the_sequential_result(tmp_path, monkeypatch):
+    folder = _folder_of_workbooks(tmp_path)
+    seq, par = _read(folder, monkeypatch, 1), _read(folder, monkeypatch, 2)
+    assert par.inputs == seq.inputs and par.unrecognised == seq.unrecognised
+    assert [i["file"] for i in par.inputs] == ["b0.xlsx", "b1.xlsx", "b2.xlsx", "b3.xlsx", "c.csv"]
+    assert sorted(par.tables) == sorted(seq.tables) == ["lijnen", "notities"]
+    for name in seq.tables:
+        assert par.tables[name].equals(seq.tables[name])
+    assert len(par.tables["lijnen"]) == 3 + 400 + 40 + 1
+
+
+def test_workbooks_read_on_two_threads_raise_the_first_bad_file_in_file_order(tmp_path, monkeypatch):
+    folder = _folder_of_workbooks(tmp_path, bad=("b1.xlsx", "b3.xlsx"))  # b1: the largest, read first
+    for threads in (1, 2):
+        with pytest.raises(InputError) as err:
+            _read(folder, monkeypatch, threads)
+        assert err.value.params["file"] == "b1.xlsx"

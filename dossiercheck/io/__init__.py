@@ -32,7 +32,7 @@ from dossiercheck.text import normalise
 WORKBOOK_EXT = {".xlsx", ".xlsm", ".xls"}
 TEXT_EXT = {".csv", ".txt"}
 HEADER_SCAN_ROWS = 20
-LOOKAHEAD = True  # check the next workbooks in a worker thread while one is read
+READ_THREADS = 2  # workbooks checked and read at once (1: one after the other, in the calling thread)
 
 _HEADER_MAPS = {name: t.header_map() for name, t in TABLES.items()}
 _TABLE_NAMES = table_alias_map()
@@ -224,16 +224,35 @@ def read_inputs(
     files = discover(paths)
     if not files:
         raise InputError("no_files")
-    # The checks a workbook must pass before it is read (zip directory, then a streamed scan of its
-    # XML) run in one worker thread, ahead of the reading: while fastexcel reads one workbook (it
-    # releases the GIL), the next ones are checked. Each workbook is still read only after its own
-    # checks passed, and errors are raised in file order.
-    ahead = [i for i, (path, _) in enumerate(files) if path.suffix.lower() in WORKBOOK_EXT]
+    # Workbooks are checked (zip directory, then a streamed scan of their XML) and read by
+    # READ_THREADS worker threads, the largest first: fastexcel and zlib release the GIL, so two
+    # workbooks are checked or read at once. Each workbook is read only after its own checks
+    # passed; the results are taken (and errors raised) in file order, so the outcome is the
+    # sequential one (tested).
+    books = [i for i, (path, _) in enumerate(files) if path.suffix.lower() in WORKBOOK_EXT]
     cancel = threading.Event()
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dossiercheck-check") if LOOKAHEAD and len(ahead) > 1 else None
-    checked = {i: pool.submit(prepare_workbook, *files[i], limits, cancel) for i in ahead} if pool else {}
+    pool = None
+    tasks: dict = {}
+    if READ_THREADS > 1 and len(books) > 1:
+        pool = ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="dossiercheck-read")
+        for i in sorted(books, key=lambda i: -_file_size(files[i][0])):
+            tasks[i] = pool.submit(_workbook_items, *files[i], limits, cancel)
     try:
-        _read_files(files, checked, limits, progress, result, parts)
+        for i, (path, shown) in enumerate(files):
+            if progress:
+                progress(shown)
+            if i in tasks:
+                items = tasks[i].result()
+            elif i in books:
+                items = _workbook_items(path, shown, limits)
+            else:
+                items = _grid_items([_guarded(read_csv_grid, path, shown, limits, choose_delimiter)], limits)
+            for kind, a, b, c in items:
+                if kind == "unrecognised":
+                    result.unrecognised.append(a)
+                else:
+                    result.inputs.append(c)
+                    parts.setdefault(a, []).append(b)
     finally:
         if pool:
             cancel.set()
@@ -243,50 +262,65 @@ def read_inputs(
     return result
 
 
-def _read_files(files, checked, limits, progress, result: ReadResult, parts: dict[str, list[pd.DataFrame]]) -> None:
-    for i, (path, shown) in enumerate(files):
-        if progress:
-            progress(shown)
-        try:
-            if path.suffix.lower() in WORKBOOK_EXT:
-                grids = read_workbook(path, shown, limits, checked[i].result() if i in checked else None)
-            else:
-                grids = [read_csv_grid(path, shown, limits, choose_delimiter)]
-        except OSError as e:  # permission denied, a folder named like a file, a disk error
-            raise InputError("unreadable_file", file=shown, detail=e.strerror or type(e).__name__) from None
-        for g in grids:
-            raw = _head_raw(g.cells)
-            head = [_norm_row(r) for r in raw]
-            table, idx, mapping, how = find_header(head, g.name_hint)
-            if table is None:
-                headers = [c for c in (head[0] if head else []) if c]
-                result.unrecognised.append({"file": g.file, "sheet": g.sheet, "headers": headers[:50]})
-                continue
-            frame = _frame(g, table, idx, mapping, limits.get("max_cell_chars"))
-            header_cells = raw[idx]
-            known = set(mapping)
-            ignored = [
-                str(v) for i, v in enumerate(header_cells) if i not in known and isinstance(v, str) and v.strip()
-            ]
-            missing = [c for c in TABLES[table].required if c not in mapping.values()]
-            info = {
-                "file": g.file,
-                "sheet": g.sheet,
-                "table": table,
-                "header_row": int(g.row_numbers[idx]) if g.row_numbers is not None else int(g.first_row + idx),
-                "rows": int(len(frame)),
-                "recognised_by": how,
-                "columns": {col: str(header_cells[pos]) for pos, col in mapping.items()},
-            }
-            if ignored:
-                info["ignored_columns"] = ignored[:50]
-            g.warnings.extend(_header_notes(g, table, idx, mapping, head[idx]))
-            if missing:
-                info["missing_required"] = missing
-            if g.warnings:
-                info["notes"] = g.warnings
-            result.inputs.append(info)
-            parts.setdefault(table, []).append(frame)
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _guarded(fn, path: Path, shown: str, *args):
+    try:
+        return fn(path, shown, *args)
+    except OSError as e:  # permission denied, a folder named like a file, a disk error
+        raise InputError("unreadable_file", file=shown, detail=e.strerror or type(e).__name__) from None
+
+
+def _workbook_items(path: Path, shown: str, limits: dict, cancel: threading.Event | None = None) -> list[tuple]:
+    """Check, read and recognise one workbook (in a worker thread: see :func:`read_inputs`)."""
+    if cancel is not None and cancel.is_set():  # an earlier file failed: nothing more is read
+        return []
+    prepared = _guarded(prepare_workbook, path, shown, limits, cancel)
+    return _grid_items(_guarded(read_workbook, path, shown, limits, prepared), limits)
+
+
+def _grid_items(grids: list[Grid], limits: dict) -> list[tuple]:
+    """Per sheet: ``("table", table, frame, info)`` or ``("unrecognised", info, None, None)``."""
+    items = []
+    for g in grids:
+        raw = _head_raw(g.cells)
+        head = [_norm_row(r) for r in raw]
+        table, idx, mapping, how = find_header(head, g.name_hint)
+        if table is None:
+            headers = [c for c in (head[0] if head else []) if c]
+            items.append(("unrecognised", {"file": g.file, "sheet": g.sheet, "headers": headers[:50]}, None, None))
+            continue
+        frame = _frame(g, table, idx, mapping, limits.get("max_cell_chars"))
+        header_cells = raw[idx]
+        known = set(mapping)
+        ignored = [
+            str(v) for i, v in enumerate(header_cells) if i not in known and isinstance(v, str) and v.strip()
+        ]
+        missing = [c for c in TABLES[table].required if c not in mapping.values()]
+        info = {
+            "file": g.file,
+            "sheet": g.sheet,
+            "table": table,
+            "header_row": int(g.row_numbers[idx]) if g.row_numbers is not None else int(g.first_row + idx),
+            "rows": int(len(frame)),
+            "recognised_by": how,
+            "columns": {col: str(header_cells[pos]) for pos, col in mapping.items()},
+        }
+        if ignored:
+            info["ignored_columns"] = ignored[:50]
+        g.warnings.extend(_header_notes(g, table, idx, mapping, head[idx]))
+        if missing:
+            info["missing_required"] = missing
+        if g.warnings:
+            info["notes"] = g.warnings
+        items.append(("table", table, frame, info))
+        g.cells = None  # the grid's cells are in the frame now
+    return items
 
 
 __all__ = ["InputError", "ReadResult", "discover", "find_header", "read_inputs"]
