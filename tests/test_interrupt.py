@@ -36,7 +36,10 @@ WRAPPER = textwrap.dedent(
 
     def pause():
         open(marker, "w").close()
-        time.sleep(120)
+        # short sleeps: a signal the kernel hands to another thread (pyarrow's, for one) does
+        # not cut a long sleep short; the main thread raises KeyboardInterrupt between two
+        for _ in range(1200):
+            time.sleep(0.1)
 
     real_replace = os.replace
 
