@@ -15,11 +15,15 @@ from pathlib import Path
 
 from dossiercheck import config as cfgmod
 from dossiercheck.engine import audit_frames
+from dossiercheck.forking import ForkJob, can_fork
 from dossiercheck.io import read_inputs
 from dossiercheck.io.workbook import InputError
 from dossiercheck.reports.payload import build_payload, write_json
 
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+# from this many findings rapport.html is rendered in a forked child (beside findings.json and
+# rapport.xlsx); below it the page takes well under a second and is rendered in-process
+FORK_HTML_MIN_FINDINGS = 20_000
 
 # the progress display's phase labels (stderr), per --lang
 PHASES = {"nl": {"read": "Lezen", "audit": "Controleren"}, "en": {"read": "Reading", "audit": "Checking"}}
@@ -112,17 +116,24 @@ def run_audit(opts: RunOptions) -> Outcome:
             out = opts.out_dir
             out.mkdir(parents=True, exist_ok=True)
             max_rows = int(config["report"]["max_html_rows"])
-            # rapport.xlsx is written by a forked child process while this one writes findings.json
-            # and renders rapport.html; the reports are put in place in this order (json, xlsx,
-            # html), each by a rename, so an interrupted run leaves the earlier reports whole.
-            job = None
-            if "xlsx" in opts.formats:
-                from dossiercheck.reports.xlsx import XlsxJob
-
-                t0 = time.perf_counter()
-                job = XlsxJob(payload, out / "rapport.xlsx", lang=opts.lang)
-                timings["report.xlsx"] = time.perf_counter() - t0
+            # rapport.xlsx is written by a forked child process, and for a large audit rapport.html
+            # is rendered by another, while this one writes findings.json; the reports are put in
+            # place in this order (json, xlsx, html), each by a rename, so an interrupted run
+            # leaves the earlier reports whole.
+            job = html_job = None
             try:
+                if "xlsx" in opts.formats:
+                    from dossiercheck.reports.xlsx import XlsxJob
+
+                    t0 = time.perf_counter()
+                    job = XlsxJob(payload, out / "rapport.xlsx", lang=opts.lang)
+                    timings["report.xlsx"] = time.perf_counter() - t0
+                if "html" in opts.formats and len(payload["findings"]) >= FORK_HTML_MIN_FINDINGS and can_fork():
+                    from dossiercheck.reports.html import render_html
+
+                    t0 = time.perf_counter()
+                    html_job = ForkJob(lambda: render_html(payload, lang=opts.lang, max_rows=max_rows))
+                    timings["report.html"] = time.perf_counter() - t0
                 if "json" in opts.formats:
                     t0 = time.perf_counter()
                     write_json(payload, out / "findings.json")
@@ -133,8 +144,13 @@ def run_audit(opts: RunOptions) -> Outcome:
                     from dossiercheck.reports.html import render_html
 
                     t0 = time.perf_counter()
-                    html = render_html(payload, lang=opts.lang, max_rows=max_rows)
-                    timings["report.html"] = time.perf_counter() - t0
+                    if html_job is not None:
+                        html = html_job.result()
+                        overlapped["report.html"] = html_job.seconds or 0.0
+                        html_job = None
+                    else:
+                        html = render_html(payload, lang=opts.lang, max_rows=max_rows)
+                    timings["report.html"] = timings.get("report.html", 0.0) + time.perf_counter() - t0
                 if job is not None:
                     t0 = time.perf_counter()
                     # the time the workbook costs beyond the overlap (its own time: overlapped)
@@ -144,6 +160,8 @@ def run_audit(opts: RunOptions) -> Outcome:
                     overlapped["report.xlsx"] = job.seconds or 0.0
                     job = None
             finally:
+                if html_job is not None:
+                    html_job.abort()
                 if job is not None:
                     job.abort()
             if html is not None:

@@ -31,8 +31,11 @@ REPORTS = ("findings.json", "rapport.xlsx", "rapport.html")
 
 WRAPPER = textwrap.dedent(
     """
-    import os, sys, time, zipfile
+    import os, signal, sys, time, zipfile
     point, marker = os.environ["DC_PAUSE"], os.environ["DC_MARKER"]
+    # Ctrl-C as in a terminal, even when the test run itself was started with SIGINT ignored
+    # (a background job of a non-interactive shell), which its subprocesses would inherit
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def pause():
         open(marker, "w").close()

@@ -607,3 +607,33 @@ def test_sample_audit_writes_both_reports_and_the_split(tmp_path):
              for r in ws.iter_rows(values_only=True) for v in r if v is not None]
     for t in [p.all_text, " ".join(cells)] + [Page(f.read_text("utf-8")).all_text for f in split.glob("*.html")]:
         assert not [t[a:b] for a, b, kind in pii_spans(t) if kind == KIND_RRN and t[a:b] not in cheques]
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "in-process"])
+def test_large_audit_renders_the_page_in_a_child_with_the_same_result(tmp_path, monkeypatch, fork):
+    """From FORK_HTML_MIN_FINDINGS findings rapport.html is rendered by a forked child while
+    findings.json is written; the page is the in-process one, and an error while rendering is
+    raised as the run's own (no report left half-written)."""
+    import datetime as dt
+
+    from dossiercheck import run as runmod
+    from dossiercheck.reports import html as html_mod
+
+    root = Path(__file__).resolve().parents[1]
+    opts = dict(paths=[str(root / "sample_data")], peildatum=dt.date(2025, 6, 15), no_history=True)
+    monkeypatch.setenv("DOSSIERCHECK_NO_FORK", "1")
+    runmod.run_audit(runmod.RunOptions(out_dir=tmp_path / "ref", **opts))
+    if fork:
+        monkeypatch.delenv("DOSSIERCHECK_NO_FORK")
+    monkeypatch.setattr(runmod, "FORK_HTML_MIN_FINDINGS", 1)
+    outcome = runmod.run_audit(runmod.RunOptions(out_dir=tmp_path / "out", **opts))
+    assert ("report.html" in outcome.overlapped) is fork
+    assert (tmp_path / "out" / "rapport.html").read_bytes() == (tmp_path / "ref" / "rapport.html").read_bytes()
+
+    def boom(*a, **k):
+        raise ValueError("render failed")
+
+    monkeypatch.setattr(html_mod, "render_html", boom)
+    with pytest.raises(ValueError, match="render failed"):
+        runmod.run_audit(runmod.RunOptions(out_dir=tmp_path / "err", **opts))
+    assert sorted(p.name for p in (tmp_path / "err").iterdir()) == ["findings.json"]
