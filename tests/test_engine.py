@@ -168,3 +168,27 @@ def test_rules_on_two_cores_find_exactly_what_one_process_finds(monkeypatch):
     ]
     assert any(s.rule.code == "IBB901" and not s.evaluated and "boom in IBB" in s.reason for s in two.rules)
     assert set(two.programme_seconds) >= {"ABO", "IBB", "LBC"}
+
+
+def test_tables_validated_on_two_threads_give_the_one_thread_result(monkeypatch):
+    """engine.SCHEMA_THREADS: the typed tables, bad rows, DAT findings and every other finding are
+    the same whether the tables are validated one after the other or two at a time."""
+    from pathlib import Path
+
+    from dossiercheck import engine
+    from dossiercheck.io import read_inputs
+
+    cfg = cfgmod.defaults()
+    sample = Path(__file__).resolve().parent.parent / "sample_data"
+    raw = read_inputs([sample], cfg["limits"]).tables
+    assert len(raw) > 2
+    monkeypatch.setenv("DOSSIERCHECK_NO_FORK", "1")
+    monkeypatch.setattr(engine, "SCHEMA_THREADS", 1)
+    one = audit_frames(raw, cfg, dt.date(2025, 6, 15))
+    monkeypatch.setattr(engine, "SCHEMA_THREADS", 2)
+    two = audit_frames(raw, cfg, dt.date(2025, 6, 15))
+    assert list(one.tables) == list(two.tables)
+    for name in one.tables:
+        pd.testing.assert_frame_equal(one.tables[name], two.tables[name])
+    pd.testing.assert_frame_equal(one.findings, two.findings)
+    assert any(one.findings["rule"].str.startswith("DAT"))
