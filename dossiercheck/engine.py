@@ -30,6 +30,7 @@ import pandas as pd
 
 from dossiercheck.checks.registry import PREPARE_HOOKS, RULES
 from dossiercheck.checks.rule import Context, Rule
+from dossiercheck.forking import release_free_memory
 from dossiercheck.schemas import validate
 from dossiercheck.tables import TABLES
 
@@ -791,6 +792,7 @@ def audit_frames(
         idents[name] = ({c: v.typed[c] for c in ident}, {c: raw[c] for c in ident if c in raw.columns})
         failures[name]["raw"] = _raw_values(raw, failures[name])
     del raws
+    release_free_memory()  # what the schema threads freed (about 0.1-0.3 GB on a large audit)
     timings["schema"] = time.perf_counter() - t0
     if progress:
         progress("schema")

@@ -41,6 +41,21 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def release_free_memory() -> None:
+    """glibc (Linux): hand memory that was freed but kept by the allocator back to the system
+    (``malloc_trim``). Worker threads allocate in arenas of their own, and what they free there
+    stays resident until trimmed; called after the threaded phases (reading, schema), before the
+    big allocations and forks that follow. Anywhere else: nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def pickled_error(e: BaseException) -> bytes:
     """``e`` pickled for the parent; an exception that cannot be pickled becomes a RuntimeError
     with its type and message."""

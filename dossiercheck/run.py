@@ -15,7 +15,7 @@ from pathlib import Path
 
 from dossiercheck import config as cfgmod
 from dossiercheck.engine import audit_frames
-from dossiercheck.forking import ForkJob, can_fork
+from dossiercheck.forking import ForkJob, can_fork, release_free_memory
 from dossiercheck.io import read_inputs
 from dossiercheck.io.workbook import InputError
 from dossiercheck.reports.payload import build_payload, write_json
@@ -110,6 +110,7 @@ def run_audit(opts: RunOptions) -> Outcome:
         # the frames are not needed for the reports: let them go before rapport.xlsx's writer is
         # forked (less memory for the two processes together)
         del read, result
+        release_free_memory()
 
         with stack:
             written: list[Path] = []

@@ -26,6 +26,7 @@ from dossiercheck.io.workbook import (
     read_csv_grid,
     read_workbook,
 )
+from dossiercheck.forking import release_free_memory
 from dossiercheck.tables import TABLES, table_alias_map
 from dossiercheck.text import normalise
 
@@ -259,6 +260,8 @@ def read_inputs(
             pool.shutdown(wait=True, cancel_futures=True)
     for table, frames in parts.items():
         result.tables[table] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if pool:
+        release_free_memory()  # what the reading threads freed (calamine's cells, Arrow batches)
     return result
 
 
