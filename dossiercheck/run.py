@@ -122,6 +122,8 @@ def run_audit(opts: RunOptions) -> Outcome:
             # place in this order (json, xlsx, html), each by a rename, so an interrupted run
             # leaves the earlier reports whole.
             job = html_job = None
+            if "html" in opts.formats:
+                from dossiercheck.reports.html import render_html
             try:
                 if "xlsx" in opts.formats:
                     from dossiercheck.reports.xlsx import XlsxJob
@@ -130,8 +132,6 @@ def run_audit(opts: RunOptions) -> Outcome:
                     job = XlsxJob(payload, out / "rapport.xlsx", lang=opts.lang)
                     timings["report.xlsx"] = time.perf_counter() - t0
                 if "html" in opts.formats and len(payload["findings"]) >= FORK_HTML_MIN_FINDINGS and can_fork():
-                    from dossiercheck.reports.html import render_html
-
                     t0 = time.perf_counter()
                     html_job = ForkJob(lambda: render_html(payload, lang=opts.lang, max_rows=max_rows))
                     timings["report.html"] = time.perf_counter() - t0
@@ -142,8 +142,6 @@ def run_audit(opts: RunOptions) -> Outcome:
                     timings["report.json"] = time.perf_counter() - t0
                 html = None
                 if "html" in opts.formats:
-                    from dossiercheck.reports.html import render_html
-
                     t0 = time.perf_counter()
                     if html_job is not None:
                         html = html_job.result()

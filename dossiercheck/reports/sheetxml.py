@@ -18,7 +18,7 @@ string is escaped; :class:`Worksheet` also fixes this for strings written the or
 
 This relies on XlsxWriter internals (the worksheet's row-data file and its ``previous_row``
 bookkeeping in ``constant_memory`` mode, its escaping helpers); the tests in
-``tests/test_reports_xlsx_bulk.py`` pin them, so an XlsxWriter upgrade that changes them fails CI
+``tests/test_report_xlsx_bulk.py`` pin them, so an XlsxWriter upgrade that changes them fails CI
 rather than a report.
 """
 

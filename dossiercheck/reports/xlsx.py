@@ -12,9 +12,9 @@ feature added resolved or waived findings. In English the sheet names and header
 
 Formula injection: no formula is ever written. Every text is stored as an (escaped) string cell,
 so Excel never evaluates it, whatever it starts with (``=``, ``+``, ``-``, ``@``, tab, CR), and a
-text that looks like rich-text XML cannot inject cells (see sheetxml). Texts starting with one of those characters additionally get a
-quote-prefix cell format (Excel's leading apostrophe), so the cell stays text even when someone
-edits it and presses Enter. The workbook options switch off XlsxWriter's own conversions of
+text that looks like rich-text XML cannot inject cells (see sheetxml). Texts starting with one of
+those characters additionally get a quote-prefix cell format (Excel's leading apostrophe), so the
+cell stays text even when someone edits it and presses Enter. The workbook options switch off XlsxWriter's own conversions of
 strings to formulas, numbers or links as a second guard.
 """
 
