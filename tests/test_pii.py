@@ -236,3 +236,27 @@ def test_prefilter_never_changes_the_result():
         detect = _detector(terms)
         got = find_pii(pd.Series(texts, dtype="object"), terms).tolist()
         assert got == [detect(t) for t in texts]
+
+
+def test_may_mask_pre_check_never_skips_a_text_mask_pii_changes():
+    """The reports call mask_pii only where may_mask says it may change the text: on random texts
+    built from the pieces personal data is made of (separators, tabs, no-break spaces, Unicode
+    digits, dates beside numbers, e-mail addresses), every text mask_pii changes passes it."""
+    import random
+
+    from dossiercheck.checks.pii import may_mask
+
+    rng = random.Random(11)
+    pieces = list("0123456789 ./-()+@\t_aex\n") + [
+        "32", "+32", "0032", "(0)", "0475", "04", "85.07.30-033.28", "jan@x.be", "\u00a0", "\u0663", "\u0967",
+        "12/03/2024", "2024-03-12", "01.02.2024", " / ", RRN_NEW, RRN_OLD, "é",
+    ]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(20000)]
+    changed = [t for t in texts if mask_pii(t) != t]
+    assert len(changed) > 1000, "the generator makes plenty of texts with something to mask"
+    assert [t for t in changed if not may_mask(t)] == []
+    # and it does rule out what the reports are full of: dates, klantnummers, short codes
+    for text in ("Lijn gestart op 28/12/2023, peildatum 05/06/2025", "klant 61020760 (2024-03-12)", "TIBB4 001"):
+        assert not may_mask(text) and mask_pii(text) == text
+    for text in ("bel 0475\t12\t34\t56", "+32 (0)475 12 34 56", f"rrn {RRN_OLD}", "a@b"):
+        assert may_mask(text)

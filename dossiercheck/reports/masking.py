@@ -13,9 +13,9 @@ The in-memory payload is not changed: fingerprints, history and waivers work on 
 Speed (100,000 findings): the payload is walked column by column, not value by value. The values
 found under one key in a list of dicts (every finding's ``message``, every ``details`` dict, ...)
 are handled as one list: the texts of a list are masked once per *distinct* text, and the
-vectorised pre-check of :mod:`dossiercheck.checks.pii` rules out, in one pyarrow pass, the texts
-that cannot hold a national number, e-mail address or phone number, so only the few others reach
-:func:`~dossiercheck.checks.pii.mask_pii`. Containers in which nothing changed are shared with the
+exact pre-check of :mod:`dossiercheck.checks.pii` (``may_mask``: an ``@`` or the shape of a
+national or phone number) rules out the texts ``mask_pii`` would return unchanged, so only the
+few others reach :func:`~dossiercheck.checks.pii.mask_pii`. Containers in which nothing changed are shared with the
 payload rather than copied (the result is only read, then encoded).
 """
 
@@ -31,8 +31,10 @@ KEEP = frozenset({
     "tool", "version", "peildatum", "config", "rules", "rule", "code", "severity", "table", "fingerprint",
     "fingerprints", "first_seen", "recorded_at", "status", "rows_per_table", "trend", "lang",
 })
-# a text that cannot hold personal data: no '@' and no run of 8 digits (with separators)
-_MAYBE = re.compile(r"@|\d(?:[ ./\-()+\u00a0]{0,3}\d){7}")
+# For a masker other than the PII module's own: a text with no '@' and no run of 8 digits (with
+# separators) is not passed to it. The PII module's mask_pii has an exact pre-check of its own
+# (dossiercheck.checks.pii._MAY_MASK, which also sees a tab between the groups of a phone number).
+_MAYBE = re.compile(r"@|\d(?:[ \t./\-()+\u00a0]{0,3}\d){7}")
 _SHAPE = {"klantnummer": KLANT_RE, "chequenummer": CHEQUE_RE}
 
 
@@ -45,12 +47,12 @@ class _Masker:
 
     def __init__(self) -> None:
         self.fn = vm._load_masker()  # None: no PII module, nothing to mask
-        self.prefilter = None
+        self.maybe = _MAYBE.search
         if self.fn is not None:
             from dossiercheck.checks import pii
 
-            if self.fn is getattr(pii, "mask_pii", None):  # the real detector: its vectorised pre-check applies
-                self.prefilter = pii._candidates
+            if self.fn is getattr(pii, "mask_pii", None):  # the real detector: its exact pre-check applies
+                self.maybe = pii._MAY_MASK.search
         self.cache: dict[str, str] = {}
 
     # -- texts
@@ -67,12 +69,8 @@ class _Masker:
             return vals
         todo = [v for v in uniq if v not in self.cache]
         if todo:
-            maybe = [v for v in todo if _MAYBE.search(v)]
-            if maybe and self.prefilter is not None:
-                import numpy as np
-
-                keep = self.prefilter(maybe, ())
-                maybe = [v for v, k in zip(maybe, np.asarray(keep, dtype=bool)) if k]
+            search = self.maybe
+            maybe = [v for v in todo if search(v)]
             changed = {}
             for v in maybe:
                 m = self.fn(v)

@@ -44,15 +44,14 @@ def _load_masker() -> Callable[[str], str] | None:
 
 
 def _pre_check(fn: Callable[[str], str]) -> Callable[[str], bool] | None:
-    """For the PII module's own ``mask_pii``: its cheap test that a text *may* hold something to
-    mask (the pre-check of ``find_pii`` in plain ``re``: non-ASCII text, an ``@``, or 9 digits
-    joined by separators); None for any other masker."""
+    """For the PII module's own ``mask_pii``: its exact pre-check (``may_mask``: False when
+    ``mask_pii`` certainly returns the text unchanged); None for any other masker."""
     mod = importlib.import_module(PII_MODULE)
-    digits = getattr(mod, "_PA_DIGITS", None)
-    if fn is not getattr(mod, "mask_pii", None) or not isinstance(digits, str):
+    pattern = getattr(mod, "_MAY_MASK", None)
+    if fn is not getattr(mod, "mask_pii", None) or pattern is None:
         return None
-    search = re.compile(digits).search
-    return lambda t: not t.isascii() or "@" in t or search(t) is not None
+    search = pattern.search
+    return lambda t: search(t) is not None
 
 
 def make_masker() -> Callable[[Any], Any]:
