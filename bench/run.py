@@ -425,11 +425,12 @@ def render(report: dict) -> str:
     rows = [["rows (all tables)"] + [f"{r['rows_total']:,}" for r, _ in cols],
             ["lijnen rows"] + [f"{r['rows']['lijnen']:,}" for r, _ in cols],
             ["**bare read (floor)**"] + [f"**{r[f]['floor']['seconds']:.2f}**" for r, f in cols]]
-    own_keys = sorted({k for r, f in cols for k in r[f]["audit"].get("own", {}) if k.startswith("rules.")})
+    all_own = {k for r, f in cols for k in r[f]["audit"].get("own", {})}
+    own_keys = sorted(k for k in all_own if k.startswith("rules."))
     for k in phase_keys(results, formats):
         rows.append([k] + [f"{r[f]['audit']['timings'].get(k, 0):.2f}" for r, f in cols])
         if k == "rules":  # the wall time, then each programme's own time (two processes at once)
-            for o in own_keys:
+            for o in own_keys + [k for k in ("findings.parent", "findings.child") if k in all_own]:
                 rows.append([f"· {o} (own)"] + [f"{r[f]['audit'].get('own', {}).get(o, 0):.2f}" for r, f in cols])
     if any("report.xlsx" in r[f]["audit"].get("own", {}) for r, f in cols):
         rows.append(["· report.xlsx writer (own)"] + [

@@ -56,6 +56,9 @@ class AuditResult:
     timings: dict[str, float] = field(default_factory=dict)
     # each programme's rules, their own time (in a large audit some ran beside the others)
     programme_seconds: dict[str, float] = field(default_factory=dict)
+    # other work that ran beside other work, its own time (a large audit builds the findings of
+    # each process's rules in that process: "findings.parent", "findings.child")
+    own_seconds: dict[str, float] = field(default_factory=dict)
 
 
 FINDING_COLUMNS = [
@@ -156,9 +159,15 @@ def _first_by(frame: pd.DataFrame | None, key: str, value: str | pd.Series) -> p
         return pd.Series(dtype="string")
     keys = frame[key]
     ok = keys.notna().to_numpy() & vals.notna().to_numpy()
-    keys, vals = keys[ok], vals[ok]
-    first = ~keys.duplicated(keep="first").to_numpy()
-    return pd.Series(vals[first].to_numpy(), index=pd.Index(keys[first].to_numpy(dtype=object))).astype("string")
+    # the first row of each key among the rows with both: factorized once, positions by np.unique
+    # (no filtered copies of the columns, no hashing of the texts a second time)
+    codes = pd.factorize(keys, use_na_sentinel=True)[0]
+    sel = np.flatnonzero(ok)
+    _, first = np.unique(codes[sel], return_index=True)
+    pos = np.sort(sel[first])  # in row order, as keys.duplicated(keep="first") kept them
+    return pd.Series(
+        vals.iloc[pos].to_numpy(), index=pd.Index(keys.iloc[pos].to_numpy(dtype=object))
+    ).astype("string")
 
 
 def _take(series: pd.Series, pos: np.ndarray) -> np.ndarray:
@@ -223,8 +232,11 @@ class RowIndex:
                     # by_client.combine_first(...): its values hold no missing ones, so the lines
                     # only add the clients it lacks
                     more = _first_by(lijnen, "klantnummer", line_org)
-                    more = more[by_client.index.get_indexer(more.index) < 0] if len(by_client) else more
-                    by_client = pd.concat([by_client, more]) if len(by_client) else more
+                    if len(by_client):  # the lines' clients the dossiers lack, after the dossiers'
+                        both = pd.concat([by_client, more])
+                        by_client = both[~both.index.duplicated(keep="first")]
+                    else:
+                        by_client = more
             client_by_cheque = pd.Series(dtype="string")
             org_by_cheque = pd.Series(dtype="string")
             if cheques is not None and "chequenummer" in cheques.columns:
@@ -479,6 +491,30 @@ def _build_findings(outputs: list[_RuleOutput], rows: RowIndex) -> pd.DataFrame:
     """All rules' findings at once: attach the row facts, sources and fingerprints."""
     if not outputs:
         return pd.DataFrame(columns=FINDING_COLUMNS)
+    return pd.DataFrame(_finding_columns(outputs, rows))
+
+
+def _own_columns(rules: list[Rule], results: dict, rows: RowIndex) -> dict | None:
+    """:func:`_finding_columns` of the outputs of ``rules`` (in their order), None without any."""
+    outputs = [o for r in rules if (o := results[r.code][1]) is not None]
+    return _finding_columns(outputs, rows) if outputs else None
+
+
+def _joined_columns(parts: list[dict | None]) -> dict:
+    """The finding columns of several :func:`_finding_columns` results, one after the other
+    (None: no outputs)."""
+    parts = [p for p in parts if p is not None]
+    if len(parts) == 1:
+        return parts[0]
+    out = {}
+    for name, first in parts[0].items():
+        vals = [p[name] for p in parts]
+        out[name] = list(chain.from_iterable(vals)) if isinstance(first, list) else np.concatenate(vals)
+    return out
+
+
+def _finding_columns(outputs: list[_RuleOutput], rows: RowIndex) -> dict:
+    """The columns of :func:`_build_findings` (arrays and lists, before they become a frame)."""
     sizes = [len(o.tab) for o in outputs]
     n = sum(sizes)
     starts = np.concatenate([[0], np.cumsum(sizes)])
@@ -512,26 +548,24 @@ def _build_findings(outputs: list[_RuleOutput], rows: RowIndex) -> pd.DataFrame:
     extra_rid = np.concatenate([o.extra[1] for o in outputs])
     row_lists, sources = _sources(n, tab, pos, extra_f, extra_rid, rows)
     text = code + "|" + m["table"] + "|" + basis
-    return pd.DataFrame(
-        {
-            "rule": code,
-            "severity": severity,
-            "table": m["table"],
-            "klantnummer": klant,
-            "chequenummer": cheque,
-            "organisatie": m["organisatie"],
-            "file": m["file"],
-            "sheet": m["sheet"],
-            "row": m["row"].astype("int64"),
-            "rows": row_lists,
-            "sources": sources,
-            "message": np.concatenate([o.message for o in outputs]),
-            "message_en": np.concatenate([o.message_en for o in outputs]),
-            "fingerprint": _fingerprint_texts(text),
-            "details": list(chain.from_iterable(o.details for o in outputs)),
-            "value": value,
-        }
-    )
+    return {
+        "rule": code,
+        "severity": severity,
+        "table": m["table"],
+        "klantnummer": klant,
+        "chequenummer": cheque,
+        "organisatie": m["organisatie"],
+        "file": m["file"],
+        "sheet": m["sheet"],
+        "row": m["row"].astype("int64"),
+        "rows": row_lists,
+        "sources": sources,
+        "message": np.concatenate([o.message for o in outputs]),
+        "message_en": np.concatenate([o.message_en for o in outputs]),
+        "fingerprint": _fingerprint_texts(text),
+        "details": list(chain.from_iterable(o.details for o in outputs)),
+        "value": value,
+    }
 
 
 def _bad_columns(bad: Mapping[str, pd.DataFrame]) -> dict[str, set]:
@@ -616,11 +650,12 @@ def _rule_tables(rule: Rule, tables: Mapping[str, pd.DataFrame], bad: Mapping[st
 # --- running the rules, on one core or two ----------------------------------------------------
 
 # A large audit runs the rules of these programmes in a forked child process while the parent runs
-# the others (ABO and GEN, about as long together on the benchmark workload): the rules are
-# independent and the tables are shared copy-on-write. Below PARALLEL_MIN_ROWS rows (all tables)
+# the others (ABO, GEN and OUT, about as long together on the benchmark workload), and each process
+# turns its own rules' rows into findings: the rules are independent and the tables are shared
+# copy-on-write. Below PARALLEL_MIN_ROWS rows (all tables)
 # the fork costs more than it saves and everything runs in-process, as it does without fork
 # (:func:`dossiercheck.forking.can_fork`). The results are the same either way (tested).
-CHILD_PROGRAMMES = frozenset({"DAT", "FIN", "IBB", "LBC", "OAL", "OUT"})
+CHILD_PROGRAMMES = frozenset({"DAT", "FIN", "IBB", "LBC", "OAL"})
 PARALLEL_MIN_ROWS = 300_000
 
 
@@ -817,6 +852,7 @@ def audit_frames(
     memo: dict = {}
     run = _RuleRun(tables, bad, config, P, cache, rows, memo)
     job = None
+    own: dict[str, float] = {}
     mine, theirs = runnable, []
     if _parallel(runnable, tables):
         theirs = [r for r in runnable if r.programme in CHILD_PROGRAMMES]
@@ -824,12 +860,31 @@ def audit_frames(
         _prebuild_shared(mine, theirs, tables, bad, memo)
         from dossiercheck.forking import ForkJob
 
-        job = ForkJob(lambda: _detached(run.run(theirs)))
+        rows._org_maps()  # built once, before the fork: both processes look organisations up
+
+        def child() -> tuple[dict, dict | None]:
+            # the child also turns its rules' rows into finding columns (row facts, sources,
+            # fingerprints), while the parent does the same for its own rules
+            got = run.run(theirs)
+            t1 = time.perf_counter()
+            cols = _own_columns(theirs, got, rows)
+            own["findings.child"] = time.perf_counter() - t1
+            return _detached({code: (status, None) for code, (status, _) in got.items()}), cols, own
+
+        job = ForkJob(child)
+    child_findings = None
     try:
         results = run.run(mine, progress)
         if job is not None:
+            # the parent's own findings first, while the child may still be busy
+            t1 = time.perf_counter()
+            mine_cols = _own_columns(mine, results, rows)
+            own["findings.parent"] = time.perf_counter() - t1
+            detached, theirs_cols, child_own = job.result()
+            own.update(child_own)
+            child_findings = [mine_cols, theirs_cols]
             by_code = {r.code: r for r in theirs}
-            results.update(_attached(job.result(), by_code))
+            results.update(_attached(detached, by_code))
             if progress:
                 for r in theirs:
                     progress(r.code)
@@ -853,7 +908,15 @@ def audit_frames(
     timings["rules"] = time.perf_counter() - t0  # wall time (two processes for a large audit)
 
     t0 = time.perf_counter()
-    findings = _build_findings(outputs, rows)
+    if child_findings is None:
+        findings = _build_findings(outputs, rows)
+    else:
+        # Each rule's findings are in one of the two parts, in the rule's own order; the stable
+        # sort below breaks ties only between findings of one rule (its keys include the rule),
+        # and the frame is made once from the joined columns (the same dtypes): the result is
+        # the one-process result (tested).
+        parts = [c for c in child_findings if c is not None]
+        findings = pd.DataFrame(_joined_columns(parts)) if parts else _build_findings([], rows)
     if len(findings):
         sev_rank = findings["severity"].map({"error": 0, "warning": 1, "info": 2})
         findings = (
@@ -874,4 +937,5 @@ def audit_frames(
         rows_per_table=counts,
         timings=timings,
         programme_seconds=per_programme,
+        own_seconds=own,
     )

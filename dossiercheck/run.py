@@ -96,6 +96,7 @@ def run_audit(opts: RunOptions) -> Outcome:
         result = audit_frames(read.tables, config, opts.peildatum, progress=tick)
         timings.update(result.timings)
         overlapped.update({f"rules.{prog}": secs for prog, secs in result.programme_seconds.items()})
+        overlapped.update(result.own_seconds)
         payload = build_payload(result, read.inputs, read.unrecognised)
 
         # history (and waivers): the run is recorded in one transaction that commits only once

@@ -121,9 +121,10 @@ def test_partitioned_audit_finds_the_same_as_the_whole():
 
 
 def test_rules_on_two_cores_find_exactly_what_one_process_finds(monkeypatch):
-    """A large audit runs the DAT/FIN/IBB/LBC/OAL/OUT rules in a forked child (engine
-    CHILD_PROGRAMMES): the same findings in the same order, the same rule statuses, and a rule
-    that fails in the child is reported like one that fails in-process."""
+    """A large audit runs the DAT/FIN/IBB/LBC/OAL rules in a forked child (engine
+    CHILD_PROGRAMMES), and each process builds its own rules' findings: the same findings in the
+    same order (with the same dtypes and fingerprints), the same rule statuses, and a rule that
+    fails in the child is reported like one that fails in-process."""
     from pathlib import Path
 
     import pytest
@@ -168,6 +169,9 @@ def test_rules_on_two_cores_find_exactly_what_one_process_finds(monkeypatch):
     ]
     assert any(s.rule.code == "IBB901" and not s.evaluated and "boom in IBB" in s.reason for s in two.rules)
     assert set(two.programme_seconds) >= {"ABO", "IBB", "LBC"}
+    assert set(two.own_seconds) == {"findings.parent", "findings.child"} and not one.own_seconds
+    assert {"ABO", "OUT"} & {r.programme for r in engine.RULES} and not {"ABO", "OUT"} & engine.CHILD_PROGRAMMES
+    assert two.findings["rule"].str.startswith("ABO").any() and two.findings["rule"].str.startswith("IBB").any()
 
 
 def test_tables_validated_on_two_threads_give_the_one_thread_result(monkeypatch):
