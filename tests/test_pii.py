@@ -255,8 +255,34 @@ def test_may_mask_pre_check_never_skips_a_text_mask_pii_changes():
     changed = [t for t in texts if mask_pii(t) != t]
     assert len(changed) > 1000, "the generator makes plenty of texts with something to mask"
     assert [t for t in changed if not may_mask(t)] == []
+    # the vectorised form (pyarrow for ASCII texts, Python for the others) agrees everywhere
+    from dossiercheck.checks.pii import may_mask_many
+
+    odd = ["", "\u0663" * 11, "0\u0664" + "5" * 8, "bad \ud800 0475123456", "é 0475 12 34 56", "0475\xa012\xa034\xa056"]
+    assert may_mask_many(texts + odd).tolist() == [may_mask(t) for t in texts + odd]
+    assert may_mask_many([]).tolist() == []
     # and it does rule out what the reports are full of: dates, klantnummers, short codes
     for text in ("Lijn gestart op 28/12/2023, peildatum 05/06/2025", "klant 61020760 (2024-03-12)", "TIBB4 001"):
         assert not may_mask(text) and mask_pii(text) == text
     for text in ("bel 0475\t12\t34\t56", "+32 (0)475 12 34 56", f"rrn {RRN_OLD}", "a@b"):
         assert may_mask(text)
+
+
+def test_may_mask_digit_class_for_re2_is_pythons_digit():
+    """may_mask_many runs _MAY_MASK in RE2 with Python's \\d spelled out as a class: over every
+    code point (but the surrogates) RE2 matches a character with it exactly when Python's re
+    matches it with \\d."""
+    import re
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from dossiercheck.checks.pii import _may_mask_re2
+
+    digit = _may_mask_re2().split("|", 2)[1].split("]", 1)[0] + "]"
+    codes = np.r_[0:0xD800, 0xE000:0x110000]
+    chars = [chr(c) for c in codes]
+    got = pc.match_substring_regex(pa.array(chars), f"^{digit}$").to_numpy(zero_copy_only=False)
+    want = np.array([re.fullmatch(r"\d", c) is not None for c in chars])
+    assert want.sum() > 600 and (got == want).all()

@@ -292,3 +292,25 @@ def test_abort_stops_the_child_and_removes_its_file(tmp_path, monkeypatch):
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # reaped
     assert list(tmp_path.iterdir()) == [] and not Path(rows_dir).exists(), "no file left behind, not even XlsxWriter's"
+
+
+def test_zip_parts_deflated_at_the_report_level(tmp_path):
+    """rapport.xlsx's parts are deflated at xlsx.ZIP_LEVEL (XlsxWriter has no option for it), and
+    XlsxWriter's own ZipFile is left as it was after the workbook is stored."""
+    import zipfile
+    import zlib
+
+    from xlsxwriter import workbook as xw
+
+    from dossiercheck.reports import xlsx
+
+    before = xw.ZipFile
+    payload = {"findings": [{"rule": "GEN001", "severity": "error", "message": "m " * 5000}], "rules": []}
+    xlsx.write_workbook(payload, tmp_path / "r.xlsx")
+    assert xw.ZipFile is before
+    with zipfile.ZipFile(tmp_path / "r.xlsx") as z:
+        info = max(z.infolist(), key=lambda i: i.file_size)
+        data = z.read(info)
+        assert info.compress_type == zipfile.ZIP_DEFLATED
+    comp = zlib.compressobj(xlsx.ZIP_LEVEL, zlib.DEFLATED, -15)
+    assert info.compress_size == len(comp.compress(data) + comp.flush())

@@ -114,6 +114,7 @@ def build_context(payload: dict, lang: str = "nl", max_rows: int = 20000, title:
     cap = max(0, int(max_rows))
     shown = vm.in_report_order(findings)[:cap] if len(findings) > cap else list(findings)
     shown.sort(key=_display_key)
+    vm.prime_messages(mask, shown, lang)
     groups: list[OrgGroup] = []
     gid = 0
     for org, in_org in groupby(shown, key=lambda f: f.get("organisatie")):

@@ -47,12 +47,12 @@ class _Masker:
 
     def __init__(self) -> None:
         self.fn = vm._load_masker()  # None: no PII module, nothing to mask
-        self.maybe = _MAYBE.search
+        self.batch = None
         if self.fn is not None:
             from dossiercheck.checks import pii
 
             if self.fn is getattr(pii, "mask_pii", None):  # the real detector: its exact pre-check applies
-                self.maybe = pii._MAY_MASK.search
+                self.batch = pii.may_mask_many
         self.cache: dict[str, str] = {}
 
     # -- texts
@@ -69,8 +69,10 @@ class _Masker:
             return vals
         todo = [v for v in uniq if v not in self.cache]
         if todo:
-            search = self.maybe
-            maybe = [v for v in todo if search(v)]
+            if self.batch is not None:
+                maybe = [v for v, m in zip(todo, self.batch(todo)) if m]
+            else:
+                maybe = [v for v in todo if _MAYBE.search(v)]
             changed = {}
             for v in maybe:
                 m = self.fn(v)

@@ -54,23 +54,41 @@ def _pre_check(fn: Callable[[str], str]) -> Callable[[str], bool] | None:
     return lambda t: search(t) is not None
 
 
-def make_masker() -> Callable[[Any], Any]:
-    """A function masking personal data in a text (memoised; None and non-text pass through)."""
-    fn = _load_masker()
-    if fn is None:
-        return lambda v: v
-    cache: dict[str, str] = {}
-    maybe = _pre_check(fn)
+class Masker:
+    """Masks personal data in a text (memoised; None and non-text pass through). :meth:`prime`
+    checks many texts at once, ahead of their calls, with the PII module's vectorised pre-check
+    (``may_mask_many``): those ``mask_pii`` would return unchanged are memoised as they are."""
 
-    def mask(v: Any) -> Any:
-        if not isinstance(v, str) or not v:
+    def __init__(self) -> None:
+        self.fn = _load_masker()
+        self.cache: dict[str, str] = {}
+        self.maybe = _pre_check(self.fn) if self.fn is not None else None
+        self.batch = None
+        if self.maybe is not None:
+            self.batch = getattr(importlib.import_module(PII_MODULE), "may_mask_many", None)
+
+    def __call__(self, v: Any) -> Any:
+        if self.fn is None or not isinstance(v, str) or not v:
             return v
-        out = cache.get(v)
+        out = self.cache.get(v)
         if out is None:
-            out = cache[v] = fn(v) if maybe is None or maybe(v) else v
+            maybe = self.maybe
+            out = self.cache[v] = self.fn(v) if maybe is None or maybe(v) else v
         return out
 
-    return mask
+    def prime(self, values: Iterable[Any]) -> None:
+        if self.batch is None:
+            return
+        cache = self.cache
+        todo = [v for v in set(values) if isinstance(v, str) and v and v not in cache]
+        for v, maybe in zip(todo, self.batch(todo)):
+            if not maybe:
+                cache[v] = v
+
+
+def make_masker() -> Masker:
+    """A function masking personal data in a text (see :class:`Masker`)."""
+    return Masker()
 
 
 # --------------------------------------------------------------------------- rules
@@ -335,6 +353,14 @@ class Waived:
 def _in_lang(d: dict, key: str, lang: str) -> Any:
     """``d[key + "_en"]`` in English when there is one, else ``d[key]``."""
     return d.get(f"{key}_en") if lang == "en" and d.get(f"{key}_en") else d.get(key)
+
+
+def prime_messages(mask: Callable[[Any], Any], findings: Iterable[dict], lang: str) -> None:
+    """Check the messages the report shows in one batch, ahead of the rows (see
+    :meth:`Masker.prime`)."""
+    prime = getattr(mask, "prime", None)
+    if prime is not None:
+        prime([_in_lang(f, "message", lang) for f in findings])
 
 
 def history(payload: dict, lang: str, rules: RuleTexts, mask: Callable[[Any], Any]) -> dict:
