@@ -485,7 +485,7 @@ def render(report: dict) -> str:
         top = sorted(rules.items(), key=lambda kv: -kv[1]["seconds"])[:10]
         lines.append("")
         lines.append(f"Slowest rules, c{big['clients']:,} {fmt} (seconds; the findings' row facts are attached "
-                     "afterwards, in `findings`): "
+                     "afterwards, by each rule process in a large audit: `findings.parent`, `findings.child`): "
                      + ", ".join(f"{k} {v['seconds']:.2f}" for k, v in top))
         ne = big[fmt]["audit"]["not_evaluated"]
         if ne:
