@@ -500,10 +500,8 @@ def _own_columns(rules: list[Rule], results: dict, rows: RowIndex) -> dict | Non
     return _finding_columns(outputs, rows) if outputs else None
 
 
-def _joined_columns(parts: list[dict | None]) -> dict:
-    """The finding columns of several :func:`_finding_columns` results, one after the other
-    (None: no outputs)."""
-    parts = [p for p in parts if p is not None]
+def _joined_columns(parts: list[dict]) -> dict:
+    """The finding columns of several :func:`_finding_columns` results, one after the other."""
     if len(parts) == 1:
         return parts[0]
     out = {}
@@ -652,9 +650,9 @@ def _rule_tables(rule: Rule, tables: Mapping[str, pd.DataFrame], bad: Mapping[st
 # A large audit runs the rules of these programmes in a forked child process while the parent runs
 # the others (ABO, GEN and OUT, about as long together on the benchmark workload), and each process
 # turns its own rules' rows into findings: the rules are independent and the tables are shared
-# copy-on-write. Below PARALLEL_MIN_ROWS rows (all tables)
-# the fork costs more than it saves and everything runs in-process, as it does without fork
-# (:func:`dossiercheck.forking.can_fork`). The results are the same either way (tested).
+# copy-on-write. Below PARALLEL_MIN_ROWS rows (all tables) the fork costs more than it saves and
+# everything runs in-process, as it does without fork (:func:`dossiercheck.forking.can_fork`).
+# The results are the same either way (tested).
 CHILD_PROGRAMMES = frozenset({"DAT", "FIN", "IBB", "LBC", "OAL"})
 PARALLEL_MIN_ROWS = 300_000
 
@@ -862,7 +860,7 @@ def audit_frames(
 
         rows._org_maps()  # built once, before the fork: both processes look organisations up
 
-        def child() -> tuple[dict, dict | None]:
+        def child() -> tuple[dict, dict | None, dict]:
             # the child also turns its rules' rows into finding columns (row facts, sources,
             # fingerprints), while the parent does the same for its own rules
             got = run.run(theirs)
@@ -872,7 +870,7 @@ def audit_frames(
             return _detached({code: (status, None) for code, (status, _) in got.items()}), cols, own
 
         job = ForkJob(child)
-    child_findings = None
+    finding_parts = None  # a large audit: the finding columns of the parent's and the child's rules
     try:
         results = run.run(mine, progress)
         if job is not None:
@@ -882,7 +880,7 @@ def audit_frames(
             own["findings.parent"] = time.perf_counter() - t1
             detached, theirs_cols, child_own = job.result()
             own.update(child_own)
-            child_findings = [mine_cols, theirs_cols]
+            finding_parts = [c for c in (mine_cols, theirs_cols) if c is not None]
             by_code = {r.code: r for r in theirs}
             results.update(_attached(detached, by_code))
             if progress:
@@ -908,15 +906,14 @@ def audit_frames(
     timings["rules"] = time.perf_counter() - t0  # wall time (two processes for a large audit)
 
     t0 = time.perf_counter()
-    if child_findings is None:
+    if finding_parts is None:
         findings = _build_findings(outputs, rows)
     else:
         # Each rule's findings are in one of the two parts, in the rule's own order; the stable
         # sort below breaks ties only between findings of one rule (its keys include the rule),
         # and the frame is made once from the joined columns (the same dtypes): the result is
         # the one-process result (tested).
-        parts = [c for c in child_findings if c is not None]
-        findings = pd.DataFrame(_joined_columns(parts)) if parts else _build_findings([], rows)
+        findings = pd.DataFrame(_joined_columns(finding_parts)) if finding_parts else _build_findings([], rows)
     if len(findings):
         sev_rank = findings["severity"].map({"error": 0, "warning": 1, "info": 2})
         findings = (
