@@ -15,8 +15,9 @@ found under one key in a list of dicts (every finding's ``message``, every ``det
 are handled as one list: the texts of a list are masked once per *distinct* text, and the
 exact pre-check of :mod:`dossiercheck.checks.pii` (``may_mask``: an ``@`` or the shape of a
 national or phone number) rules out the texts ``mask_pii`` would return unchanged, so only the
-few others reach :func:`~dossiercheck.checks.pii.mask_pii`. Containers in which nothing changed are shared with the
-payload rather than copied (the result is only read, then encoded).
+few others reach :func:`~dossiercheck.checks.pii.mask_pii`; the memo and pre-checks are the
+reports' own (:class:`dossiercheck.reports.viewmodel.Masker`). Containers in which nothing
+changed are shared with the payload rather than copied (the result is only read, then encoded).
 """
 
 from __future__ import annotations
@@ -46,20 +47,14 @@ class _Masker:
     """Masks lists of values that share one key (see the module doc)."""
 
     def __init__(self) -> None:
-        self.fn = vm._load_masker()  # None: no PII module, nothing to mask
-        self.batch = None
-        if self.fn is not None:
-            from dossiercheck.checks import pii
-
-            if self.fn is getattr(pii, "mask_pii", None):  # the real detector: its exact pre-check applies
-                self.batch = pii.may_mask_many
-        self.cache: dict[str, str] = {}
+        self.masker = vm.make_masker()  # its fn is None without a PII module: nothing to mask
 
     # -- texts
 
     def texts(self, vals: list, key: str | None) -> list:
         """``vals`` (texts and other scalars) with every text masked; ``vals`` itself when none changes."""
-        if self.fn is None:
+        m = self.masker
+        if m.fn is None:
             return vals
         uniq = {v for v in set(vals) if isinstance(v, str)}
         shape = _SHAPE.get(key)
@@ -67,21 +62,15 @@ class _Masker:
             uniq = {v for v in uniq if not shape.fullmatch(v)}
         if not uniq:
             return vals
-        todo = [v for v in uniq if v not in self.cache]
+        cache = m.cache
+        todo = [v for v in uniq if v not in cache]
         if todo:
-            if self.batch is not None:
-                maybe = [v for v, m in zip(todo, self.batch(todo)) if m]
-            else:
-                maybe = [v for v in todo if _MAYBE.search(v)]
-            changed = {}
-            for v in maybe:
-                m = self.fn(v)
-                if m != v:
-                    changed[v] = m
-            cache = self.cache
+            m.prime(todo)  # the PII module's own mask_pii: its exact pre-check, in one batch
             for v in todo:
-                cache[v] = changed.get(v, v)
-        cache = self.cache
+                if v in cache:
+                    continue
+                # another masker gets only the texts the coarse pre-check lets through
+                cache[v] = v if m.batch is None and not _MAYBE.search(v) else m(v)
         changed = {v: cache[v] for v in uniq if cache[v] is not v and cache[v] != v}
         if not changed:
             return vals

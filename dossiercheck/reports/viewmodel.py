@@ -43,15 +43,14 @@ def _load_masker() -> Callable[[str], str] | None:
     return fn
 
 
-def _pre_check(fn: Callable[[str], str]) -> Callable[[str], bool] | None:
-    """For the PII module's own ``mask_pii``: its exact pre-check (``may_mask``: False when
-    ``mask_pii`` certainly returns the text unchanged); None for any other masker."""
+def _pre_checks(fn: Callable[[str], str]) -> tuple[Callable | None, Callable | None]:
+    """For the PII module's own ``mask_pii``: its exact pre-checks, one text and many at once
+    (``may_mask``, ``may_mask_many``: False where ``mask_pii`` certainly returns the text
+    unchanged); None for any other masker."""
     mod = importlib.import_module(PII_MODULE)
-    pattern = getattr(mod, "_MAY_MASK", None)
-    if fn is not getattr(mod, "mask_pii", None) or pattern is None:
-        return None
-    search = pattern.search
-    return lambda t: search(t) is not None
+    if fn is not getattr(mod, "mask_pii", None):
+        return None, None
+    return getattr(mod, "may_mask", None), getattr(mod, "may_mask_many", None)
 
 
 class Masker:
@@ -62,10 +61,7 @@ class Masker:
     def __init__(self) -> None:
         self.fn = _load_masker()
         self.cache: dict[str, str] = {}
-        self.maybe = _pre_check(self.fn) if self.fn is not None else None
-        self.batch = None
-        if self.maybe is not None:
-            self.batch = getattr(importlib.import_module(PII_MODULE), "may_mask_many", None)
+        self.maybe, self.batch = _pre_checks(self.fn) if self.fn is not None else (None, None)
 
     def __call__(self, v: Any) -> Any:
         if self.fn is None or not isinstance(v, str) or not v:
@@ -355,12 +351,10 @@ def _in_lang(d: dict, key: str, lang: str) -> Any:
     return d.get(f"{key}_en") if lang == "en" and d.get(f"{key}_en") else d.get(key)
 
 
-def prime_messages(mask: Callable[[Any], Any], findings: Iterable[dict], lang: str) -> None:
+def prime_messages(mask: Masker, findings: Iterable[dict], lang: str) -> None:
     """Check the messages the report shows in one batch, ahead of the rows (see
     :meth:`Masker.prime`)."""
-    prime = getattr(mask, "prime", None)
-    if prime is not None:
-        prime([_in_lang(f, "message", lang) for f in findings])
+    mask.prime([_in_lang(f, "message", lang) for f in findings])
 
 
 def history(payload: dict, lang: str, rules: RuleTexts, mask: Callable[[Any], Any]) -> dict:
