@@ -36,7 +36,21 @@ OTHER = [0, 1, -7, 2**53, 3.25, -0.5, 1e20, 1.0, float("nan"), float("inf"), Tru
 SEVERITIES = [("error", "fout"), ("warning", "waarschuwing"), ("info", "info"), ("other", "anders"), None]
 
 
-def _rows(n: int) -> list[list]:
+INTS = [0, 1, -7, None, 2**53, -(2**53), 44761]
+TEXTS = HOSTILE + ["\ufffe", "a\uffff", "_X00a1_", "_x00G1_", "\u3000ideographic", "end\u2028", "x\x1c"]
+
+
+def _rows(n: int, kind: str = "mixed") -> list[list]:
+    """Rows of hostile values. ``mixed``: every column mixes texts, numbers, dates and empty
+    cells (rendered value by value); ``typed``: columns of only texts or only ints (rendered by
+    pyarrow, see CellRenderer.column_array), with a column of ints too large for that path."""
+    if kind == "typed":
+        big = [1, 2**53 + 1, None, 10**16 - 1]
+        return [
+            [SEVERITIES[i % len(SEVERITIES)], TEXTS[i % len(TEXTS)], INTS[i % len(INTS)],
+             big[i % len(big)] if i % 2 else None, f"uniek {i}"]
+            for i in range(n)
+        ]
     values = HOSTILE + OTHER
     return [
         [SEVERITIES[i % len(SEVERITIES)], values[i % len(values)], values[(3 * i + 1) % len(values)],
@@ -106,16 +120,24 @@ def _parts(path: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize(
-    "n,block,sheet_rows,wrap",
-    [(60, 20_000, 1_048_576, False), (60, 7, 1_048_576, True), (23, 4, 6, False), (10, 5, 6, False), (0, 5, 6, False)],
-    ids=["one-block", "blocks-wrap", "blocks-across-sheets", "sheet-exactly-full", "no-rows"],
+    "n,block,sheet_rows,wrap,kind",
+    [(60, 20_000, 1_048_576, False, "mixed"), (60, 7, 1_048_576, True, "mixed"), (23, 4, 6, False, "mixed"),
+     (10, 5, 6, False, "mixed"), (0, 5, 6, False, "mixed"), (120, 20_000, 1_048_576, False, "typed"),
+     (120, 9, 1_048_576, True, "typed"), (23, 4, 6, False, "typed")],
+    ids=["one-block", "blocks-wrap", "blocks-across-sheets", "sheet-exactly-full", "no-rows", "typed-one-block",
+         "typed-blocks-wrap", "typed-across-sheets"],
 )
-def test_bulk_rows_are_xlsxwriters_cells_byte_for_byte(tmp_path, monkeypatch, n, block, sheet_rows, wrap):
+def test_bulk_rows_are_xlsxwriters_cells_byte_for_byte(tmp_path, monkeypatch, n, block, sheet_rows, wrap, kind):
     monkeypatch.setattr(xlsx_mod, "BLOCK_ROWS", block)
     monkeypatch.setattr(xlsx_mod, "MAX_SHEET_ROWS", sheet_rows)
-    rows = _rows(n)
+    rows = _rows(n, kind)
+    vectorised = []
+    texts = sheetxml.CellRenderer._texts
+    monkeypatch.setattr(sheetxml.CellRenderer, "_texts", lambda self, arr: vectorised.append(len(arr)) or texts(self, arr))
     ref_names = _write(tmp_path / "ref.xlsx", _cellwise_write_table, rows, wrap)
     names = _write(tmp_path / "bulk.xlsx", xlsx_mod.write_table, rows, wrap)
+    if kind == "typed":  # both text columns took pyarrow's path (a small mixed block may too)
+        assert sum(vectorised) == 2 * n
     assert names == ref_names
     ref, bulk = _parts(tmp_path / "ref.xlsx"), _parts(tmp_path / "bulk.xlsx")
     assert sorted(bulk) == sorted(ref)
