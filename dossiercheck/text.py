@@ -11,6 +11,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -85,17 +86,33 @@ def normalise_series(series: pd.Series) -> pd.Series:
     return pd.Series(pd.array(out, dtype="string"), index=series.index)
 
 
+def value_set(values) -> Any:
+    """The distinct non-missing texts of ``values`` as pyarrow's value set for :func:`isin` (made
+    once when several columns are looked up in the same values)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    vals = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="string")
+    return pc.unique(pc.drop_null(_arrow(vals.astype("string")))).cast(pa.large_string())
+
+
 def isin(series: pd.Series, values) -> np.ndarray:
     """Whether each value of ``series`` is one of ``values`` (a hash join in pyarrow for text;
-    missing is never in). A boolean numpy array."""
+    missing is never in). A boolean numpy array. ``values``: texts, or a :func:`value_set`."""
+    import pyarrow as pa
+
+    if isinstance(values, pa.Array):  # a value set: of texts
+        values_set, values = values, None
+    else:
+        values_set = None
     if isinstance(series.dtype, pd.StringDtype):
-        import pyarrow as pa
         import pyarrow.compute as pc
 
-        vals = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="string")
-        vset = pc.unique(pc.drop_null(_arrow(vals.astype("string")))).cast(pa.large_string())
+        vset = values_set if values_set is not None else value_set(values)
         hit = pc.is_in(_arrow(series).cast(pa.large_string()), value_set=vset)
         return hit.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    if values_set is not None:
+        values = values_set.to_pylist()
     return series.isin(list(values) if not isinstance(values, pd.Series) else values).fillna(False).to_numpy(dtype=bool) & series.notna().to_numpy()
 
 

@@ -161,8 +161,20 @@ def test_rules_on_two_cores_find_exactly_what_one_process_finds(monkeypatch):
             super().__init__(fn)
 
     monkeypatch.setattr(forking, "ForkJob", Counting)
+    import threading
+
+    filtered_on = []
+    without = engine._without_bad_rows
+
+    def spy(*a):
+        filtered_on.append(threading.current_thread().name)
+        return without(*a)
+
+    monkeypatch.setattr(engine, "_without_bad_rows", spy)
     two = audit_frames(raw, cfg, P0)
     assert forks == [1]
+    # the filtered tables both processes use were built before the fork, two at a time
+    assert sum(n.startswith("dossiercheck-filter") for n in filtered_on) >= 2
     pd.testing.assert_frame_equal(one.findings, two.findings)
     assert [(s.rule.code, s.evaluated, s.findings, s.reason) for s in one.rules] == [
         (s.rule.code, s.evaluated, s.findings, s.reason) for s in two.rules

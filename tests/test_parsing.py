@@ -139,3 +139,17 @@ def test_enum_aliases_and_empty_value():
     assert parse_series(pd.Series(["afgesloten"]), status).values.tolist() == ["Cheque afgesloten"]
     res = TABLES["contacten"].column("resultaat")
     assert parse_series(pd.Series([None], dtype=object), res).values.tolist() == ["Gepland"]
+
+
+@pytest.mark.parametrize("dtype", ["string", "object"])
+def test_isin_with_texts_or_a_value_set(dtype):
+    """text.isin: a value set made once (text.value_set, as DAT007 does per parent table) gives
+    what the values themselves give; missing is never in."""
+    from dossiercheck.text import isin, value_set
+
+    series = pd.Series(["61000001", None, "61000002", "x", "61000003"], dtype=dtype)
+    values = pd.Series(["61000003", None, "61000001", "61000001"], dtype="string")
+    want = [True, False, False, False, True]
+    assert isin(series, values).tolist() == want
+    assert isin(series, value_set(values)).tolist() == want
+    assert isin(series, value_set(values[:0])).tolist() == [False] * 5

@@ -11,7 +11,7 @@ import pandas as pd
 
 from dossiercheck.checks.rule import ERROR, WARNING, Context, rule
 from dossiercheck.tables import TABLES
-from dossiercheck.text import isin
+from dossiercheck.text import isin, value_set
 
 ALL_TABLES = tuple(TABLES)
 
@@ -224,13 +224,17 @@ ORPHAN_TABLES = ("lijnen", "notities", "plannen", "documenten", "contacten", "af
 def dat007(ctx: Context) -> pd.DataFrame:
     parts = []
     pairs = [(t, "klantnummer", "dossiers") for t in ORPHAN_TABLES] + [("gesprekken", "chequenummer", "cheques")]
+    known: dict[str, object] = {}  # parent table -> its keys as one value set (made once)
     for child, key, parent in pairs:
         if child not in ctx.tables or parent not in ctx.tables:
             continue
         c = ctx.tables[child]
         if key not in c.columns or key not in ctx.tables[parent].columns:
             continue
-        orphan = c[c[key].notna().to_numpy() & ~isin(c[key], ctx.tables[parent][key])]
+        if parent not in known:
+            keys = ctx.tables[parent][key]
+            known[parent] = value_set(keys) if isinstance(keys.dtype, pd.StringDtype) else keys
+        orphan = c[c[key].notna().to_numpy() & ~isin(c[key], known[parent])]
         parts.append(
             pd.DataFrame({"_rid": orphan["_rid"].to_numpy(), "key_name": key, "key": orphan[key].to_numpy(), "parent": parent})
         )
