@@ -275,3 +275,27 @@ def test_report_masker_is_mask_pii():
         "12345678", "1234 5678 9", "12/05/2025 en 13/06/2025", "cheque 12345678901", "", "gewone tekst",
     ]
     assert [mask(t) for t in texts] == [mask_pii(t) for t in texts]
+
+
+@pytest.mark.parametrize("odd", [None, 2**70, "key"], ids=["orjson", "int-beyond-64-bits", "non-text-key"])
+def test_findings_json_is_the_masked_payload_whichever_encoder(tmp_path, odd):
+    """payload.write_json encodes the findings with orjson, one per line; a value orjson refuses
+    sends them all through json instead. Either way the file reads back as the masked payload."""
+    from report_fixtures import make_payload
+
+    from dossiercheck.reports import payload as payload_mod
+
+    p = make_payload(n=60)
+    if odd == "key":
+        p["findings"][3]["details"] = {7: "a key that is a number"}
+    elif odd is not None:
+        p["findings"][3]["value"] = odd
+    path = tmp_path / "findings.json"
+    payload_mod.write_json(p, path)
+    text = path.read_text("utf-8")
+    want = json.loads(json.dumps(mask_payload(p), ensure_ascii=False, default=str))
+    assert json.loads(text) == want
+    lines = text.splitlines()
+    start = lines.index(' "findings": [')
+    assert [json.loads(line.rstrip(",")) for line in lines[start + 1 : start + 1 + len(p["findings"])]] == want["findings"]
+    assert ('{"rule":"' in text) == (odd is None)  # orjson's compact objects, json's spaced ones
