@@ -31,6 +31,7 @@ from dossiercheck.reports.viewmodel import CHEQUE_RE, KLANT_RE
 KEEP = frozenset({
     "tool", "version", "peildatum", "config", "rules", "rule", "code", "severity", "table", "fingerprint",
     "fingerprints", "first_seen", "recorded_at", "status", "rows_per_table", "trend", "lang",
+    "row", "rows", "header_row",  # row numbers (a finding's, its sources', an input's header row; row counts)
 })
 # For a masker other than the PII module's own: a text with no '@' and no run of 8 digits (with
 # separators) is not passed to it. The PII module's mask_pii has an exact pre-check of its own
