@@ -638,7 +638,7 @@ def _rule_tables(rule: Rule, tables: Mapping[str, pd.DataFrame], bad: Mapping[st
             kept = _without_bad_rows(frame, bad[t], use)
         left = remaining.get(key, 0) - 1
         remaining[key] = left
-        if left > 0:
+        if left > 0 or key in memo.get("_pinned", ()):
             memo[key] = kept  # kept for the rules still to come, dropped after the last
         out[t] = kept.copy(deep=False)
     memo["_variants"] = variants  # what identifies the rows of each table the rule sees
@@ -647,13 +647,15 @@ def _rule_tables(rule: Rule, tables: Mapping[str, pd.DataFrame], bad: Mapping[st
 
 # --- running the rules, on one core or two ----------------------------------------------------
 
-# A large audit runs the rules of these programmes in a forked child process while the parent runs
-# the others (ABO, GEN and OUT, about as long together on the benchmark workload), and each process
-# turns its own rules' rows into findings: the rules are independent and the tables are shared
-# copy-on-write. Below PARALLEL_MIN_ROWS rows (all tables) the fork costs more than it saves and
-# everything runs in-process, as it does without fork (:func:`dossiercheck.forking.can_fork`).
-# The results are the same either way (tested).
-CHILD_PROGRAMMES = frozenset({"DAT", "FIN", "IBB", "LBC", "OAL"})
+# A large audit runs its rules on two processes: the parent and a forked child take whole
+# programmes (the rules of one programme share their intermediate frames) from one work queue,
+# heaviest first, each its next one when done with the last, so neither waits long for the other
+# whatever the data (a fixed split was often 1-2 s off on the benchmark). Each process turns its
+# own rules' rows into findings; the tables are shared copy-on-write. Below PARALLEL_MIN_ROWS
+# rows (all tables) the fork costs more than it saves and everything runs in-process, as it does
+# without fork (:func:`dossiercheck.forking.can_fork`). The results are the same either way and
+# whichever process runs which programme (tested).
+PROGRAMME_WEIGHT = ("ABO", "IBB", "DAT", "OUT", "LBC", "OAL", "FIN", "GEN")  # heaviest first (bench/run.py)
 PARALLEL_MIN_ROWS = 300_000
 
 
@@ -662,31 +664,51 @@ def _parallel(runnable: list[Rule], tables: Mapping[str, pd.DataFrame]) -> bool:
 
     if not can_fork() or sum(len(t) for t in tables.values()) < PARALLEL_MIN_ROWS:
         return False
-    progs = {r.programme for r in runnable}
-    return bool(progs & CHILD_PROGRAMMES) and bool(progs - CHILD_PROGRAMMES)
+    return len({r.programme for r in runnable}) > 1
 
 
-def _prebuild_shared(mine: list[Rule], theirs: list[Rule], tables, bad, memo: dict) -> None:
-    """Build, before the fork, the filtered tables both processes need (each built once, shared
-    copy-on-write), and tell the memo how many of the parent's rules use each one."""
+def _units(runnable: list[Rule]) -> list[list[Rule]]:
+    """The rules by programme (registry order within one), heaviest programme first (unknown
+    ones last, by name): the items of the rules' work queue."""
+    by_prog: dict[str, list[Rule]] = {}
+    for r in runnable:
+        by_prog.setdefault(r.programme, []).append(r)
+    rank = {p: i for i, p in enumerate(PROGRAMME_WEIGHT)}
+    return [by_prog[p] for p in sorted(by_prog, key=lambda p: (rank.get(p, len(rank)), p))]
+
+
+def _prebuild_shared(units: list[list[Rule]], tables, bad, memo: dict, also: Callable[[], Any] | None = None) -> None:
+    """Build, before the fork, the filtered tables that more than one programme uses (either
+    process may need them; each is built once and shared copy-on-write) and pin them in the memo
+    for the whole rules phase. ``also()``: more work for before the fork, done meanwhile."""
     bad_cols = memo.setdefault("_bad_cols", _bad_columns(bad))
 
     def keys(rules: list[Rule]) -> set:
         return {(t, use) for r in rules for t, use in _filter_sets(r, tables, bad_cols).items() if use}
 
-    shared = sorted(keys(mine) & keys(theirs), key=lambda k: (k[0], sorted(k[1])))
-    if len(shared) < 2:
+    seen: dict = {}
+    for unit in units:
+        for k in keys(unit):
+            seen[k] = seen.get(k, 0) + 1
+    shared = sorted((k for k, n in seen.items() if n > 1), key=lambda k: (k[0], sorted(k[1])))
+    memo["_pinned"] = set(shared)
+    if len(shared) + (also is not None) < 2:
         for t, use in shared:
             memo[(t, use)] = _without_bad_rows(tables[t], bad[t], use)
+        if also is not None:
+            also()
         return
     # Two at a time, on two threads: pyarrow's filter and the copies of the columns release the
     # GIL, and this is the only serial stretch of the rules phase (measured on the 1M-line table,
-    # its two variants: 1.2-1.7 s one after the other, 0.4-0.9 s on two threads). The pool is
-    # gone before the fork.
+    # its two variants: 1.2-1.7 s one after the other, 0.4-0.9 s on two threads; the organisation
+    # lookups, ``also``, another 0.8 s alone). The pool is gone before the fork.
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dossiercheck-filter") as pool:
+        extra = pool.submit(also) if also is not None else None
         built = list(pool.map(lambda k: _without_bad_rows(tables[k[0]], bad[k[0]], k[1]), shared))
+        if extra is not None:
+            extra.result()
     for key, frame in zip(shared, built):
         memo[key] = frame
 
@@ -864,44 +886,55 @@ def audit_frames(
     run = _RuleRun(tables, bad, config, P, cache, rows, memo)
     job = None
     own: dict[str, float] = {}
-    mine, theirs = runnable, []
-    if _parallel(runnable, tables):
-        theirs = [r for r in runnable if r.programme in CHILD_PROGRAMMES]
-        mine = [r for r in runnable if r.programme not in CHILD_PROGRAMMES]
-        _prebuild_shared(mine, theirs, tables, bad, memo)
-        from dossiercheck.forking import ForkJob
-
-        rows._org_maps()  # built once, before the fork: both processes look organisations up
-
-        def child() -> tuple[dict, dict | None, dict]:
-            # the child also turns its rules' rows into finding columns (row facts, sources,
-            # fingerprints), while the parent does the same for its own rules
-            got = run.run(theirs)
-            t1 = time.perf_counter()
-            cols = _own_columns(theirs, got, rows)
-            own["findings.child"] = time.perf_counter() - t1
-            return _detached({code: (status, None) for code, (status, _) in got.items()}), cols, own
-
-        job = ForkJob(child)
+    queue = None
     finding_parts = None  # a large audit: the finding columns of the parent's and the child's rules
     try:
-        results = run.run(mine, progress)
-        if job is not None:
-            # the parent's own findings first, while the child may still be busy
-            t1 = time.perf_counter()
-            mine_cols = _own_columns(mine, results, rows)
-            own["findings.parent"] = time.perf_counter() - t1
-            detached, theirs_cols, child_own = job.result()
+        if _parallel(runnable, tables):
+            from dossiercheck.forking import ForkJob, WorkQueue
+
+            units = _units(runnable)
+            # the organisation lookups are built once, before the fork: both processes use them
+            _prebuild_shared(units, tables, bad, memo, also=rows._org_maps)
+            queue = WorkQueue(len(units))
+            take = iter(queue)
+            first = next(take)  # the parent starts on the heaviest programme, the child on the next
+
+            def work(items: Iterable[int], side: str, tick) -> tuple[dict, list[dict]]:
+                # each programme's rules, then their rows as finding columns (row facts, sources,
+                # fingerprints), so the queue shares out both
+                got: dict = {}
+                parts: list[dict] = []
+                own[side] = 0.0
+                for i in items:
+                    done = run.run(units[i], tick)
+                    got.update(done)
+                    t1 = time.perf_counter()
+                    cols = _own_columns(units[i], done, rows)
+                    own[side] += time.perf_counter() - t1
+                    if cols is not None:
+                        parts.append(cols)
+                return got, parts
+
+            def child() -> tuple[dict, list[dict], dict]:
+                got, parts = work(queue, "findings.child", None)
+                return _detached({code: (status, None) for code, (status, _) in got.items()}), parts, own
+
+            job = ForkJob(child)
+            results, mine_parts = work(chain([first], take), "findings.parent", progress)
+            detached, theirs_parts, child_own = job.result()
             own.update(child_own)
-            finding_parts = [c for c in (mine_cols, theirs_cols) if c is not None]
-            by_code = {r.code: r for r in theirs}
-            results.update(_attached(detached, by_code))
+            finding_parts = mine_parts + theirs_parts
+            results.update(_attached(detached, {r.code: r for r in runnable}))
             if progress:
-                for r in theirs:
-                    progress(r.code)
+                for code in detached:
+                    progress(code)
+        else:
+            results = run.run(runnable, progress)
     finally:
         if job is not None:
             job.abort()
+        if queue is not None:
+            queue.close()
         memo.clear()
     statuses: list[RuleStatus] = []
     outputs: list[_RuleOutput] = []

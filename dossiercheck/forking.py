@@ -89,6 +89,36 @@ def _leave(on_term: Callable[[], None] | None) -> None:
         os._exit(1)
 
 
+class WorkQueue:
+    """Items ``0..n-1`` shared by this process and the children it forks afterwards, each taken
+    by exactly one of them, in order: the item numbers wait in a pipe, one byte each, and a read
+    of one byte from a pipe is atomic. The writing end is closed at once, so a process that finds
+    the pipe empty knows the work is done. Iterate to take items until none is left (then the pipe is
+    closed in this process; :meth:`close` closes it earlier)."""
+
+    def __init__(self, n: int):
+        if not 0 <= n < 256:
+            raise ValueError("a work queue holds 0 to 255 items")
+        self._r, w = os.pipe()
+        try:
+            write_all(w, bytes(range(n)))
+        finally:
+            os.close(w)
+
+    def __iter__(self):
+        while self._r is not None:
+            b = os.read(self._r, 1)
+            if not b:  # empty: this process's end of the pipe is closed
+                self.close()
+                return
+            yield b[0]
+
+    def close(self) -> None:
+        if self._r is not None:
+            os.close(self._r)
+            self._r = None
+
+
 class ForkJob:
     """``fn()`` computed by a forked child; :meth:`result` waits for it and returns its (pickled)
     value, or raises the child's exception as the parent's own. :meth:`abort` kills the child.

@@ -1,6 +1,7 @@
 """The engine without the CLI: findings attached once, bad cells hidden, failures reported."""
 
 import datetime as dt
+import time
 
 import pandas as pd
 
@@ -121,10 +122,11 @@ def test_partitioned_audit_finds_the_same_as_the_whole():
 
 
 def test_rules_on_two_cores_find_exactly_what_one_process_finds(monkeypatch):
-    """A large audit runs the DAT/FIN/IBB/LBC/OAL rules in a forked child (engine
-    CHILD_PROGRAMMES), and each process builds its own rules' findings: the same findings in the
-    same order (with the same dtypes and fingerprints), the same rule statuses, and a rule that
-    fails in the child is reported like one that fails in-process."""
+    """A large audit runs its rules on two processes, which take whole programmes from one work
+    queue (engine.PROGRAMME_WEIGHT, heaviest first), and each process builds its own rules'
+    findings: the same findings in the same order (with the same dtypes and fingerprints), the
+    same rule statuses, whichever process ran which programme; a rule that fails is reported
+    like one that fails in-process."""
     from pathlib import Path
 
     import pytest
@@ -171,19 +173,59 @@ def test_rules_on_two_cores_find_exactly_what_one_process_finds(monkeypatch):
         return without(*a)
 
     monkeypatch.setattr(engine, "_without_bad_rows", spy)
+    in_parent = []  # per programme the parent ran, its rules (the child ran the others)
+    own_columns = engine._own_columns
+    monkeypatch.setattr(engine, "_own_columns", lambda ran, *a: in_parent.append({r.code for r in ran}) or own_columns(ran, *a))
     two = audit_frames(raw, cfg, P0)
     assert forks == [1]
-    # the filtered tables both processes use were built before the fork, two at a time
+    # the filtered tables more than one programme uses were built before the fork, two at a time
     assert sum(n.startswith("dossiercheck-filter") for n in filtered_on) >= 2
-    pd.testing.assert_frame_equal(one.findings, two.findings)
-    assert [(s.rule.code, s.evaluated, s.findings, s.reason) for s in one.rules] == [
-        (s.rule.code, s.evaluated, s.findings, s.reason) for s in two.rules
-    ]
-    assert any(s.rule.code == "IBB901" and not s.evaluated and "boom in IBB" in s.reason for s in two.rules)
-    assert set(two.programme_seconds) >= {"ABO", "IBB", "LBC"}
-    assert set(two.own_seconds) == {"findings.parent", "findings.child"} and not one.own_seconds
-    assert {"ABO", "OUT"} & {r.programme for r in engine.RULES} and not {"ABO", "OUT"} & engine.CHILD_PROGRAMMES
+
+    def programme(codes: set) -> set:
+        return {BY_CODE[c].programme if c in BY_CODE else "IBB" for c in codes}
+
+    # the parent took the heaviest programme first; the child took at least one
+    assert programme(in_parent[0]) == {engine.PROGRAMME_WEIGHT[0]}
+    assert set().union(*in_parent) < {s.rule.code for s in two.rules if s.evaluated} | {"IBB901"}
+    # another order of the queue: the parent starts on another programme
+    in_parent.clear()
+    monkeypatch.setattr(engine, "PROGRAMME_WEIGHT", tuple(reversed(engine.PROGRAMME_WEIGHT)))
+    three = audit_frames(raw, cfg, P0)
+    assert programme(in_parent[0]) == {engine.PROGRAMME_WEIGHT[0]} != {"ABO"}
+    for other in (two, three):
+        pd.testing.assert_frame_equal(one.findings, other.findings)
+        assert [(s.rule.code, s.evaluated, s.findings, s.reason) for s in one.rules] == [
+            (s.rule.code, s.evaluated, s.findings, s.reason) for s in other.rules
+        ]
+        assert any(s.rule.code == "IBB901" and not s.evaluated and "boom in IBB" in s.reason for s in other.rules)
+        assert set(other.programme_seconds) >= {"ABO", "IBB", "LBC"}
+        assert set(other.own_seconds) == {"findings.parent", "findings.child"}
+    assert not one.own_seconds
     assert two.findings["rule"].str.startswith("ABO").any() and two.findings["rule"].str.startswith("IBB").any()
+
+
+def test_work_queue_gives_each_item_to_exactly_one_process():
+    """forking.WorkQueue: a parent and its forked child taking items as they go get every item
+    once between them, each in increasing order."""
+    import pytest
+
+    from dossiercheck.forking import ForkJob, WorkQueue, can_fork
+
+    if not can_fork():
+        pytest.skip("fork: Linux only")
+    queue = WorkQueue(200)
+    try:
+        job = ForkJob(lambda: [i for i in queue if not time.sleep(0.001)])
+        mine = [i for i in queue if not time.sleep(0.001)]
+        theirs = job.result()
+    finally:
+        queue.close()
+    assert mine and theirs
+    assert sorted(mine + theirs) == list(range(200))
+    assert mine == sorted(mine) and theirs == sorted(theirs)
+    assert list(WorkQueue(0)) == []
+    with pytest.raises(ValueError):
+        WorkQueue(256)
 
 
 def test_tables_validated_on_two_threads_give_the_one_thread_result(monkeypatch):
