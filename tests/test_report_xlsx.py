@@ -314,3 +314,25 @@ def test_zip_parts_deflated_at_the_report_level(tmp_path):
         assert info.compress_type == zipfile.ZIP_DEFLATED
     comp = zlib.compressobj(xlsx.ZIP_LEVEL, zlib.DEFLATED, -15)
     assert info.compress_size == len(comp.compress(data) + comp.flush())
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("history", [False, True])
+def test_finding_columns_are_the_finding_rows(lang, history):
+    """xlsx._finding_columns (how Bevindingen is written) holds exactly the cells of
+    _finding_rows, column by column, also for odd values and an unhashable one."""
+    from dossiercheck.reports import viewmodel as vm
+
+    payload = make_payload(n=80, history=history)
+    findings = payload["findings"]
+    findings[1]["row"] = "7"
+    findings[2]["message_en"] = ""
+    findings[3]["fingerprint"] = 12
+    findings[4]["klantnummer"] = None
+    rules, mask = vm.RuleTexts(lang), vm.make_masker()
+    rows = list(xlsx_mod._finding_rows(findings, lang, rules, mask, history))
+    assert xlsx_mod._finding_columns(findings, lang, rules, mask, history) == [list(c) for c in zip(*rows)]
+    findings[5]["organisatie"] = ["a", "list"]  # unhashable: the row-by-row way
+    rows = list(xlsx_mod._finding_rows(findings, lang, rules, mask, history))
+    assert xlsx_mod._finding_columns(findings, lang, rules, mask, history) == [list(c) for c in zip(*rows)]
+    assert xlsx_mod._finding_columns([], lang, rules, mask, history) == [[] for _ in rows[0]]

@@ -138,11 +138,16 @@ def test_bulk_rows_are_xlsxwriters_cells_byte_for_byte(tmp_path, monkeypatch, n,
     names = _write(tmp_path / "bulk.xlsx", xlsx_mod.write_table, rows, wrap)
     if kind == "typed":  # both text columns took pyarrow's path (a small mixed block may too)
         assert sum(vectorised) == 2 * n
-    assert names == ref_names
-    ref, bulk = _parts(tmp_path / "ref.xlsx"), _parts(tmp_path / "bulk.xlsx")
-    assert sorted(bulk) == sorted(ref)
+    # and the same cells handed over as columns (write_table(columns=...), as Bevindingen is)
+    columns = [list(c) for c in zip(*rows)] if rows else [[] for _ in HEADERS]
+    col_names = _write(tmp_path / "cols.xlsx", lambda *a, **k: xlsx_mod.write_table(*a[:4], None, columns=columns, **k),
+                       rows, wrap)
+    assert names == ref_names == col_names
+    ref, bulk, cols = _parts(tmp_path / "ref.xlsx"), _parts(tmp_path / "bulk.xlsx"), _parts(tmp_path / "cols.xlsx")
+    assert sorted(bulk) == sorted(ref) == sorted(cols)
     for part in ref:
         assert bulk[part] == ref[part], part
+        assert cols[part] == ref[part], part
     if n:
         assert b"inlineStr" in bulk["xl/worksheets/sheet1.xml"]
 

@@ -212,10 +212,15 @@ class CellRenderer:
 
     def rows_xml(self, rows: Sequence[Sequence[Any]], first: int) -> str:
         """``<row>`` elements for ``rows``, the first at 0-based row ``first``."""
-        n = len(rows)
+        return self.columns_xml(list(zip_longest(*rows, fillvalue=None)), first, len(rows))
+
+    def columns_xml(self, columns: Sequence[Sequence[Any]], first: int, n: int | None = None) -> str:
+        """``<row>`` elements for the rows whose cells are ``columns`` (one sequence per column,
+        all of one length, ``n``), the first at 0-based row ``first``."""
+        n = len(columns[0]) if n is None else n
         rownum = pc.cast(pa.array(np.arange(first + 1, first + n + 1, dtype=np.int64)), pa.string())
         parts: list = ['<row r="', rownum, '">']
-        for c, values in enumerate(zip_longest(*rows, fillvalue=None)):
+        for c, values in enumerate(columns):
             bodies = self.column_array(values, c)
             if bodies.null_count == n:
                 continue

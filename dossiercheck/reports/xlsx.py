@@ -146,16 +146,20 @@ def write_table(
     base: str,
     headers: Sequence[str],
     widths: Sequence[float],
-    rows: Iterable[Sequence[Any]],
+    rows: Iterable[Sequence[Any]] | None,
     severity_col: int | None = None,
     wrap: bool = False,
+    columns: Sequence[Sequence[Any]] | None = None,
 ) -> list:
     """Write ``rows`` under ``headers`` on sheet ``base``, continuing on ``base 2``, ``base 3``, …
     when a sheet is full; return the names of the sheets written.
 
     Each sheet gets the header row, frozen, an autofilter over its rows and the column widths.
-    Column ``severity_col`` holds a severity (as ``(key, label)``) and is coloured.
+    Column ``severity_col`` holds a severity (as ``(key, label)``) and is coloured. ``columns``
+    (instead of ``rows``): the same cells, one sequence per column (the same workbook, tested).
     """
+    if columns is not None:
+        return _write_columns(sh, base, headers, widths, columns, severity_col, wrap)
     per = MAX_SHEET_ROWS - 1
     sheets: list[str] = []
     ws = None
@@ -167,16 +171,7 @@ def write_table(
     def close(ws, last_row: int) -> None:
         ws.autofilter(0, 0, max(last_row, 1), len(headers) - 1)
 
-    def open_sheet():
-        name = base if not sheets else f"{base} {len(sheets) + 1}"
-        ws = sh.wb.add_worksheet(name, worksheet_class=sheetxml.Worksheet)
-        for c, w in enumerate(widths):
-            ws.set_column(c, c, w)
-        ws.freeze_panes(1, 0)
-        ws.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
-        sh.header_row(ws, 0, headers)
-        sheets.append(name)
-        return ws
+    open_sheet = _table_sheets(sh, base, headers, widths, sheets)
 
     def flush() -> None:
         if pending:
@@ -192,10 +187,7 @@ def write_table(
             ws = open_sheet()
             r = 0
             if renderer is None:
-                renderer = sheetxml.CellRenderer(
-                    ws, plain=sh.wrap if wrap else None, quoted=sh.wrap_quoted if wrap else sh.quoted,
-                    date_fmt=sh.date, sev_fmt=sh.severity, severity_col=severity_col,
-                )
+                renderer = _renderer(sh, ws, severity_col, wrap)
         if not pending:
             first = r + 1
         r += 1
@@ -206,6 +198,60 @@ def write_table(
         ws = open_sheet()
     flush()
     close(ws, r)
+    return sheets
+
+
+def _table_sheets(sh: Sheets, base: str, headers: Sequence[str], widths: Sequence[float], sheets: list):
+    """A function opening the next sheet of table ``base`` (its name added to ``sheets``)."""
+
+    def open_sheet():
+        name = base if not sheets else f"{base} {len(sheets) + 1}"
+        ws = sh.wb.add_worksheet(name, worksheet_class=sheetxml.Worksheet)
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, w)
+        ws.freeze_panes(1, 0)
+        ws.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
+        sh.header_row(ws, 0, headers)
+        sheets.append(name)
+        return ws
+
+    return open_sheet
+
+
+def _renderer(sh: Sheets, ws, severity_col: int | None, wrap: bool) -> sheetxml.CellRenderer:
+    """The cell renderer of one table (its sheets share it: the formats are the workbook's)."""
+    return sheetxml.CellRenderer(
+        ws, plain=sh.wrap if wrap else None, quoted=sh.wrap_quoted if wrap else sh.quoted,
+        date_fmt=sh.date, sev_fmt=sh.severity, severity_col=severity_col,
+    )
+
+
+def _write_columns(sh: Sheets, base: str, headers: Sequence[str], widths: Sequence[float],
+                   columns: Sequence[Sequence[Any]], severity_col: int | None, wrap: bool) -> list:
+    """:func:`write_table` of ``columns``: the same sheets and blocks, sliced from the columns (no
+    list per row, no transposition)."""
+    per = MAX_SHEET_ROWS - 1
+    sheets: list[str] = []
+    open_sheet = _table_sheets(sh, base, headers, widths, sheets)
+    n = len(columns[0]) if len(columns) else 0
+    last_col = max(len(headers), len(columns)) - 1
+    ws = renderer = None
+    r = start = 0
+    while ws is None or start < n:
+        if ws is None or r == per:
+            if ws is not None:
+                ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
+            ws = open_sheet()
+            r = 0
+            if renderer is None:
+                renderer = _renderer(sh, ws, severity_col, wrap)
+        take = min(BLOCK_ROWS, per - r, n - start)
+        if take > 0:
+            block = [c[start : start + take] for c in columns]
+            ws.write_rendered_rows(r + 1, r + take, last_col, renderer.columns_xml(block, r + 1, take))
+            r += take
+            start += take
+    ws.autofilter(0, 0, max(r, 1), len(headers) - 1)
     return sheets
 
 
@@ -229,6 +275,47 @@ class _Memo(dict):
     def __missing__(self, key):
         value = self[key] = self.fn(key)
         return value
+
+
+def _finding_columns(findings: list[dict], lang: str, rules: vm.RuleTexts, mask, history: bool) -> list[list]:
+    """The Bevindingen cells column by column: :func:`_finding_rows` without a list per row (each
+    column one pass over the findings through its memo). Findings with a value that cannot be a
+    memo key (not in findings the tool writes) take :func:`_finding_rows` (equal, tested)."""
+    label = {s: i18n.severity_label(s, lang) for s in vm.SEVERITIES}
+    sev = _Memo(lambda s: (s, label.get(s, s)))
+    rule = _Memo(lambda code: (lambda rt: (code, rt.title, rt.hint, rt.source))(rules[code]))
+    klant = _Memo(lambda v: vm._ident(vm._str(v), vm.KLANT_RE, mask))
+    cheque = _Memo(lambda v: vm._ident(vm._str(v), vm.CHEQUE_RE, mask))
+    org = _Memo(lambda v: vm.org_label(mask(vm._str(v)), lang))
+    text = _Memo(lambda v: vm._s(mask(vm._str(v))))  # file, sheet, message
+    status = _Memo(lambda v: i18n.status_label(vm._str(v), lang))
+    seen = _Memo(lambda v: _date(vm._str(v)))
+
+    def col(key: str) -> list:
+        return [f.get(key) for f in findings]
+
+    try:
+        rules_of = list(map(rule.__getitem__, [f.get("rule") or "" for f in findings]))
+        if lang == "en":
+            messages = [f.get("message_en") or f.get("message") for f in findings]
+        else:
+            messages = col("message")
+        columns = [list(map(sev.__getitem__, [f.get("severity") or "" for f in findings]))]
+        if history:
+            columns += [list(map(status.__getitem__, col("status"))), list(map(seen.__getitem__, col("first_seen")))]
+        columns += [
+            [r[0] for r in rules_of], [r[1] for r in rules_of],
+            list(map(klant.__getitem__, col("klantnummer"))), list(map(cheque.__getitem__, col("chequenummer"))),
+            list(map(org.__getitem__, col("organisatie"))), list(map(text.__getitem__, col("file"))),
+            list(map(text.__getitem__, col("sheet"))), [r if isinstance(r, int) else None for r in col("row")],
+            list(map(text.__getitem__, messages)), [r[2] for r in rules_of], [r[3] for r in rules_of],
+            [fp if type(fp) is str else vm._s(vm._str(fp)) for fp in col("fingerprint")],
+        ]
+    except TypeError:  # an unhashable value: row by row, the plain way where needed
+        rows = list(_finding_rows(findings, lang, rules, mask, history))
+        width = 15 if history else 13
+        return [list(c) for c in zip(*rows)] if rows else [[] for _ in range(width)]
+    return columns
 
 
 def _finding_rows(findings: list[dict], lang: str, rules: vm.RuleTexts, mask, history: bool) -> Iterator[list]:
@@ -398,8 +485,8 @@ def _fill(wb: xlsxwriter.Workbook, payload: dict, lang: str, title: str) -> None
     ]
     widths += [9, 38, 14, 14, 30, 24, 22, 7, 70, 60, 20, 22]
     names = write_table(
-        sh, T["sheet_findings"], headers, widths, _finding_rows(vm.in_report_order(findings), lang, rules, mask, history),
-        severity_col=0,
+        sh, T["sheet_findings"], headers, widths, None, severity_col=0,
+        columns=_finding_columns(vm.in_report_order(findings), lang, rules, mask, history),
     )
 
     # Regels: the catalogue.
