@@ -171,6 +171,17 @@ def rule(**meta: Any) -> Callable[[Callable[[Context], pd.DataFrame]], Rule]:
     return wrap
 
 
+def rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """``frame[mask]`` (``mask`` a boolean numpy array), filtered column by column: boolean
+    indexing turns the mask into row positions and *takes* them, which for Arrow string columns
+    read in many chunks costs two to three times pyarrow's ``filter`` (measured on the 1M-line
+    table). The same frame (tested), index included."""
+    mask = np.asarray(mask, dtype=bool)
+    if not frame.columns.is_unique:
+        return frame[mask]
+    return pd.DataFrame({c: frame[c].array[mask] for c in frame.columns}, index=frame.index[mask], copy=False)
+
+
 def reindex_lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
     """``values`` (indexed by a unique key) looked up for each of ``keys``, aligned with ``keys``
     (missing where absent). A reindex, so an empty ``values`` of any dtype is fine."""

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from dossiercheck.checks.lines import ABO_KINDS, school_year_start
-from dossiercheck.checks.rule import Context
+from dossiercheck.checks.rule import Context, rows_where
 from dossiercheck.text import isin, map_unique, normalise, normalise_series, term_pattern
 
 PROJECT = "abo_project"
@@ -32,24 +32,25 @@ def abo_lines(lijnen: pd.DataFrame, ctx: Context | None = None) -> pd.DataFrame:
     """Active ABO lines (either kind)."""
     return _shared(
         ctx, lijnen, "abo_lines",
-        lambda: lijnen[lijnen["programme"].isin(ABO_KINDS).fillna(False).to_numpy() & lijnen["active"].to_numpy()],
+        lambda: rows_where(lijnen, lijnen["programme"].isin(ABO_KINDS).fillna(False).to_numpy() & lijnen["active"].to_numpy()),
     )
+
+
+def _of_kind(lijnen: pd.DataFrame, kind: str, ctx: Context | None) -> pd.DataFrame:
+    """Active ABO lines of one kind: picked from :func:`abo_lines` (a seventh of all lines), the
+    same rows in the same order as from the whole table."""
+    abo = abo_lines(lijnen, ctx)
+    return rows_where(abo, (abo["programme"] == kind).fillna(False).to_numpy())
 
 
 def begeleidingslijnen(lijnen: pd.DataFrame, ctx: Context | None = None) -> pd.DataFrame:
     """Active ABO begeleidingslijnen."""
-    return _shared(
-        ctx, lijnen, "abo_begeleidingslijnen",
-        lambda: lijnen[(lijnen["programme"] == BEGELEIDING).fillna(False).to_numpy() & lijnen["active"].to_numpy()],
-    )
+    return _shared(ctx, lijnen, "abo_begeleidingslijnen", lambda: _of_kind(lijnen, BEGELEIDING, ctx))
 
 
 def project_lines(lijnen: pd.DataFrame, ctx: Context | None = None) -> pd.DataFrame:
     """Active ABO project lines (`Project Leren en Werken`)."""
-    return _shared(
-        ctx, lijnen, "abo_project_lines",
-        lambda: lijnen[(lijnen["programme"] == PROJECT).fillna(False).to_numpy() & lijnen["active"].to_numpy()],
-    )
+    return _shared(ctx, lijnen, "abo_project_lines", lambda: _of_kind(lijnen, PROJECT, ctx))
 
 
 def abo_clients(lijnen: pd.DataFrame, ctx: Context | None = None) -> pd.Index:

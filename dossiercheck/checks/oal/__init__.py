@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from dossiercheck.checks.abo.common import lookup
-from dossiercheck.checks.rule import ERROR, Context, offending, rule
+from dossiercheck.checks.rule import ERROR, Context, offending, rows_where, rule
 from dossiercheck.text import equals_text
 
 CONFIG = {
@@ -23,7 +23,7 @@ def oal_lines(lijnen: pd.DataFrame, active: bool = True) -> pd.DataFrame:
     m = (lijnen["programme"] == "oal").fillna(False).to_numpy()
     if active:
         m &= lijnen["active"].to_numpy()
-    return lijnen[m]
+    return rows_where(lijnen, m)
 
 
 @rule(
