@@ -45,15 +45,27 @@ def _column_values(col: pd.Series) -> list:
 
 
 def findings_records(findings: pd.DataFrame) -> list[dict]:
-    """One dict per finding (column order kept), built column by column."""
+    """One dict per finding (column order kept), built column by column.
+
+    With the cyclic garbage collector paused: it would otherwise run again and again while the
+    100,000 dicts are made, each time over the whole heap of a large audit (0.5-1.1 s for the
+    benchmark's findings, against 0.33 s without; nothing made here is cyclic)."""
     if not len(findings):
         return []
-    names = list(findings.columns)
-    cols = [_column_values(findings[c]) for c in names]
-    if "row" in names:
-        i = names.index("row")
-        cols[i] = [int(r) if r is not None else None for r in cols[i]]
-    return [dict(zip(names, vals)) for vals in zip(*cols)]
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        names = list(findings.columns)
+        cols = [_column_values(findings[c]) for c in names]
+        if "row" in names:
+            i = names.index("row")
+            cols[i] = [int(r) if r is not None else None for r in cols[i]]
+        return [dict(zip(names, vals)) for vals in zip(*cols)]
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def build_payload(result: AuditResult, inputs: list[dict], unrecognised: list[dict]) -> dict:
