@@ -156,12 +156,9 @@ class CellRenderer:
             types = set(map(type, values))
             if types <= {str, type(None)} and str in types:
                 return self._texts(pa.array(values, type=pa.string()))
-            if types <= {int, type(None)} and int in types:
-                ints = pa.array(values, type=pa.int64()) if _small_ints(values) else None
-                if ints is not None:
-                    body = pc.binary_join_element_wise(f'"{self._s(self.plain)}><v>', pc.cast(ints, pa.string()),
-                                                       "</v></c>", "")
-                    return body
+            if types <= {int, type(None)} and int in types and _small_ints(values):
+                digits = pc.cast(pa.array(values, type=pa.int64()), pa.string())
+                return pc.binary_join_element_wise(f'"{self._s(self.plain)}><v>', digits, "</v></c>", "")
         return pa.array(self.column(values, c), type=pa.string())
 
     def _texts(self, arr: pa.Array) -> pa.Array:
@@ -181,12 +178,10 @@ class CellRenderer:
             pc.match_substring_regex(texts, _SPECIAL_RE),
             pc.greater(pc.utf8_length(texts), self.ws.xls_strmax // 2),
         )
-        ends = pc.unique(pa.concat_arrays([pc.utf8_slice_codeunits(texts, 0, 1), pc.utf8_slice_codeunits(texts, -1)]))
+        first, last = pc.utf8_slice_codeunits(texts, 0, 1), pc.utf8_slice_codeunits(texts, -1)
+        ends = pc.unique(pa.concat_arrays([first, last]))
         space = pa.array([ch for ch in ends.to_pylist() if ch and _preserve_whitespace(ch)], type=pa.string())
-        preserve = pc.or_(
-            pc.is_in(pc.utf8_slice_codeunits(texts, 0, 1), value_set=space),
-            pc.is_in(pc.utf8_slice_codeunits(texts, -1), value_set=space),
-        )
+        preserve = pc.or_(pc.is_in(first, value_set=space), pc.is_in(last, value_set=space))
         quoted = pc.starts_with(texts, DANGEROUS_START[0])
         for prefix in DANGEROUS_START[1:]:
             quoted = pc.or_(quoted, pc.starts_with(texts, prefix))
