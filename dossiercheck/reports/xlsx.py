@@ -14,8 +14,8 @@ Formula injection: no formula is ever written. Every text is stored as an (escap
 so Excel never evaluates it, whatever it starts with (``=``, ``+``, ``-``, ``@``, tab, CR), and a
 text that looks like rich-text XML cannot inject cells (see sheetxml). Texts starting with one of
 those characters additionally get a quote-prefix cell format (Excel's leading apostrophe), so the
-cell stays text even when someone edits it and presses Enter. The workbook options switch off XlsxWriter's own conversions of
-strings to formulas, numbers or links as a second guard.
+cell stays text even when someone edits it and presses Enter. The workbook options switch off
+XlsxWriter's own conversions of strings to formulas, numbers or links as a second guard.
 """
 
 from __future__ import annotations
@@ -277,38 +277,46 @@ class _Memo(dict):
         return value
 
 
+class _Cells:
+    """The Bevindingen cells of each column as memos: what :class:`viewmodel.Finding` shows,
+    computed once per distinct value (a workbook has up to a million rows; most values repeat)."""
+
+    def __init__(self, lang: str, rules: vm.RuleTexts, mask):
+        self.label = label = {s: i18n.severity_label(s, lang) for s in vm.SEVERITIES}
+        self.sev = _Memo(lambda s: (s, label.get(s, s)))
+        self.rule = _Memo(lambda code: (lambda rt: (code, rt.title, rt.hint, rt.source))(rules[code]))
+        self.klant = _Memo(lambda v: vm._ident(vm._str(v), vm.KLANT_RE, mask))
+        self.cheque = _Memo(lambda v: vm._ident(vm._str(v), vm.CHEQUE_RE, mask))
+        self.org = _Memo(lambda v: vm.org_label(mask(vm._str(v)), lang))
+        self.text = _Memo(lambda v: vm._s(mask(vm._str(v))))  # file, sheet, message
+        self.status = _Memo(lambda v: i18n.status_label(vm._str(v), lang))
+        self.seen = _Memo(lambda v: _date(vm._str(v)))
+
+
 def _finding_columns(findings: list[dict], lang: str, rules: vm.RuleTexts, mask, history: bool) -> list[list]:
     """The Bevindingen cells column by column: :func:`_finding_rows` without a list per row (each
     column one pass over the findings through its memo). Findings with a value that cannot be a
     memo key (not in findings the tool writes) take :func:`_finding_rows` (equal, tested)."""
-    label = {s: i18n.severity_label(s, lang) for s in vm.SEVERITIES}
-    sev = _Memo(lambda s: (s, label.get(s, s)))
-    rule = _Memo(lambda code: (lambda rt: (code, rt.title, rt.hint, rt.source))(rules[code]))
-    klant = _Memo(lambda v: vm._ident(vm._str(v), vm.KLANT_RE, mask))
-    cheque = _Memo(lambda v: vm._ident(vm._str(v), vm.CHEQUE_RE, mask))
-    org = _Memo(lambda v: vm.org_label(mask(vm._str(v)), lang))
-    text = _Memo(lambda v: vm._s(mask(vm._str(v))))  # file, sheet, message
-    status = _Memo(lambda v: i18n.status_label(vm._str(v), lang))
-    seen = _Memo(lambda v: _date(vm._str(v)))
+    m = _Cells(lang, rules, mask)
 
     def col(key: str) -> list:
         return [f.get(key) for f in findings]
 
     try:
-        rules_of = list(map(rule.__getitem__, [f.get("rule") or "" for f in findings]))
+        rules_of = list(map(m.rule.__getitem__, [f.get("rule") or "" for f in findings]))
         if lang == "en":
             messages = [f.get("message_en") or f.get("message") for f in findings]
         else:
             messages = col("message")
-        columns = [list(map(sev.__getitem__, [f.get("severity") or "" for f in findings]))]
+        columns = [list(map(m.sev.__getitem__, [f.get("severity") or "" for f in findings]))]
         if history:
-            columns += [list(map(status.__getitem__, col("status"))), list(map(seen.__getitem__, col("first_seen")))]
+            columns += [list(map(m.status.__getitem__, col("status"))), list(map(m.seen.__getitem__, col("first_seen")))]
         columns += [
             [r[0] for r in rules_of], [r[1] for r in rules_of],
-            list(map(klant.__getitem__, col("klantnummer"))), list(map(cheque.__getitem__, col("chequenummer"))),
-            list(map(org.__getitem__, col("organisatie"))), list(map(text.__getitem__, col("file"))),
-            list(map(text.__getitem__, col("sheet"))), [r if isinstance(r, int) else None for r in col("row")],
-            list(map(text.__getitem__, messages)), [r[2] for r in rules_of], [r[3] for r in rules_of],
+            list(map(m.klant.__getitem__, col("klantnummer"))), list(map(m.cheque.__getitem__, col("chequenummer"))),
+            list(map(m.org.__getitem__, col("organisatie"))), list(map(m.text.__getitem__, col("file"))),
+            list(map(m.text.__getitem__, col("sheet"))), [r if isinstance(r, int) else None for r in col("row")],
+            list(map(m.text.__getitem__, messages)), [r[2] for r in rules_of], [r[3] for r in rules_of],
             [fp if type(fp) is str else vm._s(vm._str(fp)) for fp in col("fingerprint")],
         ]
     except TypeError:  # an unhashable value: row by row, the plain way where needed
@@ -319,17 +327,11 @@ def _finding_columns(findings: list[dict], lang: str, rules: vm.RuleTexts, mask,
 
 
 def _finding_rows(findings: list[dict], lang: str, rules: vm.RuleTexts, mask, history: bool) -> Iterator[list]:
-    """The Bevindingen rows: what :class:`viewmodel.Finding` shows, computed once per distinct
-    value of each column (a workbook has up to a million rows; most values repeat)."""
-    label = {s: i18n.severity_label(s, lang) for s in vm.SEVERITIES}
-    sev = _Memo(lambda s: (s, label.get(s, s)))
-    rule = _Memo(lambda code: (lambda rt: (code, rt.title, rt.hint, rt.source))(rules[code]))
-    klant = _Memo(lambda v: vm._ident(vm._str(v), vm.KLANT_RE, mask))
-    cheque = _Memo(lambda v: vm._ident(vm._str(v), vm.CHEQUE_RE, mask))
-    org = _Memo(lambda v: vm.org_label(mask(vm._str(v)), lang))
-    text = _Memo(lambda v: vm._s(mask(vm._str(v))))  # file, sheet, message
-    status = _Memo(lambda v: i18n.status_label(vm._str(v), lang))
-    seen = _Memo(lambda v: _date(vm._str(v)))
+    """The Bevindingen rows (the cells of :class:`_Cells`, row by row)."""
+    m = _Cells(lang, rules, mask)
+    sev, rule, klant, cheque, org, text, status, seen = (
+        m.sev, m.rule, m.klant, m.cheque, m.org, m.text, m.status, m.seen
+    )
     english = lang == "en"
     for f in findings:
         get = f.get
@@ -347,7 +349,7 @@ def _finding_rows(findings: list[dict], lang: str, rules: vm.RuleTexts, mask, hi
                 fp if type(fp) is str else vm._s(vm._str(fp)),
             ]
         except TypeError:  # an unhashable value (not in findings the tool writes): the plain way
-            row = _finding_row(f, lang, rules, mask, history, label)
+            row = _finding_row(f, lang, rules, mask, history, m.label)
         yield row
 
 
