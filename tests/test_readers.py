@@ -176,3 +176,56 @@ def test_workbooks_read_on_two_threads_raise_the_first_bad_file_in_file_order(tm
         with pytest.raises(InputError) as err:
             _read(folder, monkeypatch, threads)
         assert err.value.params["file"] == "b1.xlsx"
+
+
+def _folder_of_csvs(tmp_path, bad: tuple[str, ...] = ()):
+    """CSV files of different sizes and encodings (the largest is read first), one table split over
+    three files, one unrecognised file; ``bad``: names written as files that cannot be read."""
+    header = "Klantnummer;Stap;Toestand;Startdatum\r\n"
+    for i, n in enumerate([3, 900, 40]):
+        body = "".join(f"{61000000 + 1000 * i + r};Jobclub \u00e9\u20ac;Bezig;01/03/2025\r\n" for r in range(n))
+        (tmp_path / f"s{i}.csv").write_bytes((header + body).encode("cp1252" if i == 1 else "utf-8"))
+    (tmp_path / "n.csv").write_text("Klantnummer;Datum;Reden\n61000447;01/02/2025;C109/36\n", encoding="utf-8")
+    (tmp_path / "u.csv").write_text("iets;anders\n1;2\n", encoding="utf-8")
+    for name in bad:
+        (tmp_path / name).write_bytes(b"PK\x03\x04 not really a zip " * 10)
+    return tmp_path
+
+
+def test_csv_files_read_on_two_threads_give_the_sequential_result(tmp_path, monkeypatch):
+    folder = _folder_of_csvs(tmp_path)
+    seq, par = _read(folder, monkeypatch, 1), _read(folder, monkeypatch, 2)
+    assert par.inputs == seq.inputs and par.unrecognised == seq.unrecognised
+    assert [i["file"] for i in par.inputs] == ["n.csv", "s0.csv", "s1.csv", "s2.csv"]
+    assert [u["file"] for u in par.unrecognised] == ["u.csv"]
+    assert sorted(par.tables) == sorted(seq.tables) == ["lijnen", "notities"]
+    for name in seq.tables:
+        assert par.tables[name].equals(seq.tables[name])
+    assert len(par.tables["lijnen"]) == 3 + 900 + 40
+    assert set(par.tables["lijnen"]["stap"]) == {"Jobclub \u00e9\u20ac"}
+
+
+def test_csv_files_read_on_two_threads_raise_the_first_bad_file_in_file_order(tmp_path, monkeypatch):
+    folder = _folder_of_csvs(tmp_path, bad=("s1.csv", "s2.csv"))  # s2 may fail first on two threads
+    for threads in (1, 2):
+        with pytest.raises(InputError) as err:
+            _read(folder, monkeypatch, threads)
+        assert err.value.params["file"] == "s1.csv"
+
+
+@pytest.mark.parametrize(
+    "data, encoding",
+    [
+        pytest.param(b"a" * ((1 << 16) - 1) + "\u00e9;x\n".encode("utf-8"), "utf-8", id="utf8-char-across-probe-end"),
+        pytest.param(b"\xef\xbb\xbf" + "caf\u00e9\n".encode("utf-8") * 30000, "utf-8", id="utf8-bom"),
+        pytest.param(b"caf\xe9\n" + b"a" * (1 << 17), "cp1252", id="cp1252-in-probe"),
+        pytest.param(b"a" * (1 << 17) + b"caf\xe9\n", "cp1252", id="cp1252-after-probe"),
+        pytest.param(b"a" * ((1 << 16) - 1) + b"\xc3", "cp1252", id="utf8-cut-at-end-of-file"),
+    ],
+)
+def test_decode_text_probe_gives_the_whole_file_answer(data, encoding):
+    from dossiercheck.io.workbook import decode_text
+
+    text, got = decode_text(data)
+    assert got == encoding
+    assert text == (data.decode("utf-8-sig") if encoding == "utf-8" else data.decode("cp1252", errors="replace"))

@@ -33,7 +33,7 @@ from dossiercheck.text import normalise
 WORKBOOK_EXT = {".xlsx", ".xlsm", ".xls"}
 TEXT_EXT = {".csv", ".txt"}
 HEADER_SCAN_ROWS = 20
-READ_THREADS = 2  # workbooks checked and read at once (1: one after the other, in the calling thread)
+READ_THREADS = 2  # files checked and read at once (1: one after the other, in the calling thread)
 
 _HEADER_MAPS = {name: t.header_map() for name, t in TABLES.items()}
 _TABLE_NAMES = table_alias_map()
@@ -225,19 +225,22 @@ def read_inputs(
     files = discover(paths)
     if not files:
         raise InputError("no_files")
-    # Workbooks are checked (zip directory, then a streamed scan of their XML) and read by
-    # READ_THREADS worker threads, the largest first: fastexcel and zlib release the GIL, so two
-    # workbooks are checked or read at once. Each workbook is read only after its own checks
-    # passed; the results are taken (and errors raised) in file order, so the outcome is the
-    # sequential one (tested).
+    # Files are read by READ_THREADS worker threads, the largest first. Workbooks are checked (zip
+    # directory, then a streamed scan of their XML) and read: fastexcel and zlib release the GIL,
+    # so two workbooks are checked or read at once. A CSV's decoding holds the GIL, but pyarrow's
+    # parsing does not: one file is parsed while the next is decoded (about 0.5 s less on the
+    # benchmark's 300 MB of CSV, docs/performance.md). Each workbook is read only after its own
+    # checks passed; the results are taken (and errors raised) in file order, so the outcome is
+    # the sequential one (tested).
     books = [i for i, (path, _) in enumerate(files) if path.suffix.lower() in WORKBOOK_EXT]
     cancel = threading.Event()
     pool = None
     tasks: dict = {}
-    if READ_THREADS > 1 and len(books) > 1:
+    if READ_THREADS > 1 and len(files) > 1:
         pool = ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="dossiercheck-read")
-        for i in sorted(books, key=lambda i: -_file_size(files[i][0])):
-            tasks[i] = pool.submit(_workbook_items, *files[i], limits, cancel)
+        for i in sorted(range(len(files)), key=lambda i: -_file_size(files[i][0])):
+            fn = _workbook_items if i in books else _text_items
+            tasks[i] = pool.submit(fn, *files[i], limits, cancel)
     try:
         for i, (path, shown) in enumerate(files):
             if progress:
@@ -285,6 +288,13 @@ def _workbook_items(path: Path, shown: str, limits: dict, cancel: threading.Even
         return []
     prepared = _guarded(prepare_workbook, path, shown, limits, cancel)
     return _grid_items(_guarded(read_workbook, path, shown, limits, prepared), limits)
+
+
+def _text_items(path: Path, shown: str, limits: dict, cancel: threading.Event | None = None) -> list[tuple]:
+    """Read and recognise one CSV/TXT file (in a worker thread: see :func:`read_inputs`)."""
+    if cancel is not None and cancel.is_set():  # an earlier file failed: nothing more is read
+        return []
+    return _grid_items([_guarded(read_csv_grid, path, shown, limits, choose_delimiter)], limits)
 
 
 def _grid_items(grids: list[Grid], limits: dict) -> list[tuple]:
