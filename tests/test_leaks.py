@@ -277,10 +277,16 @@ def test_report_masker_is_mask_pii():
     assert [mask(t) for t in texts] == [mask_pii(t) for t in texts]
 
 
-@pytest.mark.parametrize("odd", [None, 2**70, "key"], ids=["orjson", "int-beyond-64-bits", "non-text-key"])
+@pytest.mark.parametrize(
+    "odd",
+    [None, 2**70, "key", "nested-rule", "first-key"],
+    ids=["orjson", "int-beyond-64-bits", "non-text-key", "nested-object-keyed-rule", "first-key-not-rule"],
+)
 def test_findings_json_is_the_masked_payload_whichever_encoder(tmp_path, odd):
-    """payload.write_json encodes the findings with orjson, one per line; a value orjson refuses
-    sends them all through json instead. Either way the file reads back as the masked payload."""
+    """payload.write_json encodes the findings with orjson (the whole list at once, split into
+    lines where each finding starts; one by one when a finding is shaped otherwise), one per line;
+    a value orjson refuses sends them all through json instead. Every way the file reads back as
+    the masked payload, one finding per line."""
     from report_fixtures import make_payload
 
     from dossiercheck.reports import payload as payload_mod
@@ -288,6 +294,11 @@ def test_findings_json_is_the_masked_payload_whichever_encoder(tmp_path, odd):
     p = make_payload(n=60)
     if odd == "key":
         p["findings"][3]["details"] = {7: "a key that is a number"}
+    elif odd == "nested-rule":  # looks like the start of a finding, inside one
+        p["findings"][3]["details"] = {"x": [{"rule": "A"}, {"rule": "B, {\"rule\": C"}]}
+    elif odd == "first-key":
+        f = p["findings"][3]
+        p["findings"][3] = {"message": f["message"], **{k: v for k, v in f.items() if k != "message"}}
     elif odd is not None:
         p["findings"][3]["value"] = odd
     path = tmp_path / "findings.json"
@@ -298,4 +309,29 @@ def test_findings_json_is_the_masked_payload_whichever_encoder(tmp_path, odd):
     lines = text.splitlines()
     start = lines.index(' "findings": [')
     assert [json.loads(line.rstrip(",")) for line in lines[start + 1 : start + 1 + len(p["findings"])]] == want["findings"]
-    assert ('{"rule":"' in text) == (odd is None)  # orjson's compact objects, json's spaced ones
+    # orjson's compact objects, json's spaced ones
+    assert ('{"rule":"' in text or '{"message":"' in text) == (odd in (None, "nested-rule", "first-key"))
+
+
+def test_findings_lines_come_from_one_orjson_call(monkeypatch):
+    """The usual case: the whole list in one orjson call, split into the lines one call per finding
+    would give."""
+    import types
+
+    import orjson
+    from report_fixtures import make_payload
+
+    from dossiercheck.reports import payload as payload_mod
+
+    findings = mask_payload(make_payload(n=60))["findings"]
+    one_by_one = b",\n  ".join(orjson.dumps(f, default=str, option=payload_mod._ORJSON_OPTS) for f in findings)
+    calls = []
+
+    def dumps(*a, **k):
+        calls.append(1)
+        return orjson.dumps(*a, **k)
+
+    fake = types.SimpleNamespace(dumps=dumps, JSONEncodeError=orjson.JSONEncodeError)
+    monkeypatch.setattr(payload_mod, "orjson", fake)
+    assert payload_mod._finding_lines(findings) == one_by_one
+    assert len(calls) == 1
