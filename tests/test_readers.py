@@ -229,3 +229,23 @@ def test_decode_text_probe_gives_the_whole_file_answer(data, encoding):
     text, got = decode_text(data)
     assert got == encoding
     assert text == (data.decode("utf-8-sig") if encoding == "utf-8" else data.decode("cp1252", errors="replace"))
+
+
+def test_irregular_csv_files_with_huge_cells_read_on_two_threads(tmp_path, monkeypatch):
+    """A row with more fields than the header sends a file to pandas' python engine, which uses
+    the csv module: its field size limit is one global setting, raised for a 300 KB cell and put
+    back after. Files read at once take turns there, so each read sees its raised limit and the
+    setting is as before afterwards."""
+    import csv
+
+    header = "Klantnummer;Stap;Toestand;Startdatum\n"
+    for i in range(6):
+        rows = [f"{61000000 + 10 * i + r};Jobclub;Bezig;01/03/2025\n" for r in range(3)]
+        rows.append(f"{61000009 + 10 * i};\"{'x' * 300_000}\";Bezig;01/03/2025;extra\n")
+        (tmp_path / f"s{i}.csv").write_text(header + "".join(rows), encoding="utf-8")
+    before = csv.field_size_limit()
+    seq, par = _read(tmp_path, monkeypatch, 1), _read(tmp_path, monkeypatch, 2)
+    assert csv.field_size_limit() == before
+    assert par.tables["lijnen"].equals(seq.tables["lijnen"]) and len(par.tables["lijnen"]) == 24
+    assert par.inputs == seq.inputs
+    assert all(any("more fields" in n for n in i["notes"]) for i in par.inputs)

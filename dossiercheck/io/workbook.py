@@ -18,6 +18,7 @@ import csv
 import io
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -1032,6 +1033,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 _UTF8_PROBE = 1 << 16
+_FIELD_LIMIT_LOCK = threading.Lock()  # csv.field_size_limit is one setting for the whole process
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -1248,14 +1250,17 @@ def read_csv_grid(path: Path, shown: str, limits: dict, choose_delimiter) -> Gri
             try:
                 cells = pd.read_csv(io.StringIO(text), engine="c", quotechar='"', **common)
             except pd.errors.ParserError:  # a row with more fields than the first rows: keep it, cut the extra
-                limit = csv.field_size_limit()
-                csv.field_size_limit(max(limit, len(text) + 1))  # the python engine uses csv: a 1 MB cell is fine
-                try:
-                    cells = pd.read_csv(
-                        io.StringIO(text), names=list(range(width)), engine="python", on_bad_lines=on_bad, **common
-                    )
-                finally:
-                    csv.field_size_limit(limit)
+                # the python engine uses csv, whose field size limit is global: a 1 MB cell is fine,
+                # and two files read at once (io.read_inputs' threads) take turns here
+                with _FIELD_LIMIT_LOCK:
+                    limit = csv.field_size_limit()
+                    csv.field_size_limit(max(limit, len(text) + 1))
+                    try:
+                        cells = pd.read_csv(
+                            io.StringIO(text), names=list(range(width)), engine="python", on_bad_lines=on_bad, **common
+                        )
+                    finally:
+                        csv.field_size_limit(limit)
     except pd.errors.EmptyDataError:
         raise InputError("empty_file", file=shown) from None
     except (pd.errors.ParserError, ValueError, csv.Error) as e:
