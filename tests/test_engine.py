@@ -284,3 +284,27 @@ def test_rows_without_bad_cells_filtered_column_wise_equal_boolean_indexing():
     dup = pd.DataFrame(np.arange(6).reshape(3, 2), columns=["a", "a"])
     bad = pd.DataFrame({"a": [False, True, False]})
     pd.testing.assert_frame_equal(_without_bad_rows(dup, bad, ["a"]), dup.iloc[[0, 2]])
+
+
+def test_prepare_lines_states_and_programmes():
+    """lines.prepare_lines: the states of each toestand (a missing or unknown one is in none), and
+    the programme of each stap the same whether decided per row (a small table) or once per
+    distinct text (a large one, gathered as Arrow strings), missing for a missing or other stap."""
+    from dossiercheck.checks.lines import prepare_lines
+
+    toestand = ["Bezig", "Geannuleerd", "Beëindigd", "Stopgezet", "Uitgevoerd", "Onbekend", None]
+    stap = ["Project Leren en Werken x", "Onderwijs alternerende beroepsopl.", "Onderwijs onderst. alternerend leren",
+            "Outplacement", "Opleiding lassen", "Iets anders", None]
+    small = pd.DataFrame({"toestand": pd.array(toestand, dtype="string"), "stap": pd.array(stap, dtype="string")})
+    prepare_lines({"lijnen": small}, {}, pd.Timestamp("2025-06-05"))
+    assert small["active"].tolist() == [True, False, True, True, True, True, False]
+    assert small["open"].tolist() == [True, False, False, False, False, False, False]
+    assert small["closed"].tolist() == [False, False, True, True, True, False, False]
+    programmes = ["abo_project", "abo_begeleiding", "oal", "outplacement", "opleiding", None, None]
+    assert small["programme"].astype(object).where(small["programme"].notna(), None).tolist() == programmes
+    large = pd.DataFrame({c: pd.array(list(small[c]) * 1000, dtype="string") for c in ("toestand", "stap")})
+    prepare_lines({"lijnen": large}, {}, pd.Timestamp("2025-06-05"))
+    for c in ("active", "open", "closed"):
+        assert large[c].dtype == bool and large[c].tolist() == small[c].tolist() * 1000
+    assert large["programme"].dtype == small["programme"].dtype == pd.StringDtype(na_value=pd.NA)
+    assert large["programme"].equals(pd.Series(pd.array(programmes * 1000, dtype="string")))

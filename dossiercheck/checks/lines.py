@@ -54,8 +54,9 @@ def programme_of(stap: pd.Series) -> pd.Series:
     values, codes = _distinct(stap)
     if codes is None:
         return _programme_of(stap)
-    prog = np.append(_programme_of(values).to_numpy(dtype=object, na_value=None), None)
-    return pd.Series(prog[codes], index=stap.index, dtype="string")
+    # one slot more for a missing stap; gathered as Arrow strings (no Python object per row)
+    prog = pd.array(_programme_of(values).tolist() + [None], dtype="string")
+    return pd.Series(prog.take(np.where(codes < 0, len(prog) - 1, codes)), index=stap.index)
 
 
 def prepare_lines(tables: dict[str, pd.DataFrame], config: dict, P: pd.Timestamp) -> None:
@@ -63,11 +64,15 @@ def prepare_lines(tables: dict[str, pd.DataFrame], config: dict, P: pd.Timestamp
     if lijnen is None:
         return
     toestand = lijnen["toestand"] if "toestand" in lijnen.columns else pd.Series(pd.NA, index=lijnen.index)
-    known = toestand.notna().to_numpy()
-    t = toestand.astype("string").fillna("").to_numpy()
-    lijnen["active"] = known & (t != "Geannuleerd")
-    lijnen["open"] = known & (t == "Bezig")
-    lijnen["closed"] = known & np.isin(t, CLOSED)
+    t = toestand.astype("string")  # compared as Arrow strings, not as a million Python objects
+    known = t.notna().to_numpy()
+
+    def where(m: pd.Series) -> np.ndarray:
+        return m.fillna(False).to_numpy(dtype=bool)
+
+    lijnen["active"] = known & ~where(t == "Geannuleerd")
+    lijnen["open"] = known & where(t == "Bezig")
+    lijnen["closed"] = known & where(t.isin(CLOSED))
     if "stap" in lijnen.columns:
         lijnen["programme"] = programme_of(lijnen["stap"])
     else:
