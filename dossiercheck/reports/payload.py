@@ -136,7 +136,7 @@ _LEAD = b'{"rule":'  # how an encoded finding begins (findings_records keeps the
 
 
 def _finding_lines(findings: list[dict]) -> bytes:
-    """The findings, one compact JSON object per line (joined by ``,\n  ``).
+    """The findings, one compact JSON object per line (joined by ``,\\n  ``).
 
     orjson (Rust) encodes the whole list in one call (0.1 s for 100,000 findings, against 0.5 s
     one call per finding and 1.2 s for json's C encoder, measured). The line breaks go in after:
