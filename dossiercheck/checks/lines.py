@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dossiercheck.text import _distinct, normalise, normalise_series
+from dossiercheck.text import _distinct, isin, normalise, normalise_series
 
 # (normalised stap prefixes, programme)
 PROGRAMMES: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -72,7 +72,7 @@ def prepare_lines(tables: dict[str, pd.DataFrame], config: dict, P: pd.Timestamp
 
     lijnen["active"] = known & ~where(t == "Geannuleerd")
     lijnen["open"] = known & where(t == "Bezig")
-    lijnen["closed"] = known & where(t.isin(CLOSED))
+    lijnen["closed"] = known & isin(t, CLOSED)
     if "stap" in lijnen.columns:
         lijnen["programme"] = programme_of(lijnen["stap"])
     else:
