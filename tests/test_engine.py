@@ -87,6 +87,53 @@ def test_lines_fall_back_to_uitvoerder_then_dossier_organisation():
     assert sorted(res.findings["organisatie"]) == ["Partner U", "School D"]
 
 
+
+def test_organisation_and_client_looked_up_only_where_known():
+    """Rows without an organisation of their own take their client's (dossiers first, then the
+    client's lines) or their cheque's; an unknown client, an unknown cheque and a missing key
+    leave it empty."""
+
+    def every_row(ctx):
+        t = ctx.table("notities")
+        return offending(t, x=t["reden"])
+
+    def every_talk(ctx):
+        t = ctx.table("gesprekken")
+        return offending(t, x=t["begeleider"])
+
+    notities = frame(
+        [
+            {"klantnummer": "61000001", "datum": "01/02/2025", "reden": "known"},
+            {"klantnummer": "61000002", "datum": "01/02/2025", "reden": "lines only"},
+            {"klantnummer": "61000009", "datum": "01/02/2025", "reden": "unknown"},
+        ],
+        "notities",
+    )
+    dossiers = frame([{"klantnummer": "61000001", "organisatie": "School D"}, {"klantnummer": "61000002"}], "dossiers")
+    lijnen = frame([{"klantnummer": "61000002", "stap": "x", "toestand": "Bezig", "startdatum": "01/07/2025",
+                     "organisatie": "Partner L"}], "lijnen")
+    cheques = frame([{"chequenummer": "00001234567", "klantnummer": "61000001", "status": "in gebruik",
+                      "loopbaancentrum": "Centrum A"}], "cheques")
+    gesprekken = frame(
+        [
+            {"chequenummer": "00001234567", "datum": "01/02/2025", "begeleider": "known", "type": "Intake gesprek", "duur": "60"},
+            {"chequenummer": "00007654321", "datum": "01/02/2025", "begeleider": "unknown", "type": "Intake gesprek", "duur": "60"},
+        ],
+        "gesprekken",
+    )
+    rules = [make_rule(every_row, needs={"notities": ("reden",)}, code="GEN901"),
+             make_rule(every_talk, needs={"gesprekken": ("begeleider",)}, code="LBC901")]
+    res = audit_frames({"notities": notities, "dossiers": dossiers, "lijnen": lijnen, "cheques": cheques,
+                        "gesprekken": gesprekken}, cfgmod.defaults(), P, rules=rules)
+    talks = res.findings[res.findings["rule"] == "LBC901"].set_index("message")
+    assert talks.loc["m known", ["klantnummer", "organisatie"]].tolist() == ["61000001", "Centrum A"]
+    assert talks.loc["m unknown", ["klantnummer", "organisatie"]].isna().all()
+    notes = res.findings[res.findings["rule"] == "GEN901"].set_index("message")
+    assert notes.loc["m known", "organisatie"] == "School D"
+    assert notes.loc["m lines only", "organisatie"] == "Partner L"
+    assert notes.loc["m unknown", "klantnummer"] == "61000009"
+    assert pd.isna(notes.loc["m unknown", "organisatie"])
+
 def test_fingerprints_ignore_rows_and_files_and_number_duplicates():
     rows = [{"klantnummer": "61000001", "stap": "x", "toestand": "Bezig", "startdatum": "01/07/2025"}] * 2
     a = audit_frames({"lijnen": frame(rows, "a")}, cfgmod.defaults(), P, rules=[BY_CODE["GEN004"]])
