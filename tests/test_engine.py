@@ -275,6 +275,43 @@ def test_work_queue_gives_each_item_to_exactly_one_process():
         WorkQueue(256)
 
 
+class _SeesCollector:
+    """Records, when unpickled, whether the cyclic garbage collector was running."""
+
+    seen: list = []
+
+    def __reduce__(self):
+        return (_sees_collector, ())
+
+
+def _sees_collector():
+    import gc
+
+    _SeesCollector.seen.append(gc.isenabled())
+    return "unpickled"
+
+
+def test_fork_result_unpickled_with_the_collector_paused_then_restored():
+    import gc
+
+    import pytest
+
+    from dossiercheck.forking import ForkJob, can_fork
+
+    if not can_fork():
+        pytest.skip("fork: Linux only")
+    was = gc.isenabled()
+    try:
+        for state in (True, False):
+            (gc.enable if state else gc.disable)()
+            _SeesCollector.seen.clear()
+            assert ForkJob(lambda: [_SeesCollector(), {"k": [1, 2]}]).result() == ["unpickled", {"k": [1, 2]}]
+            assert _SeesCollector.seen == [False]  # paused while the result was unpickled
+            assert gc.isenabled() is state  # and as it was afterwards
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
 def test_tables_validated_on_two_threads_give_the_one_thread_result(monkeypatch):
     """engine.SCHEMA_THREADS: the typed tables, bad rows, DAT findings and every other finding are
     the same whether the tables are validated one after the other or two at a time."""
