@@ -337,7 +337,8 @@ def test_tables_validated_on_two_threads_give_the_one_thread_result(monkeypatch)
 
 
 def test_rows_without_bad_cells_filtered_column_wise_equal_boolean_indexing():
-    """engine._without_bad_rows (checks.rule.rows_where) filters column by column (pyarrow's filter, not a take): on every
+    """engine._without_bad_rows (checks.rule.rows_where) filters column by column (pyarrow's filter, or a take when
+    it keeps under 90 % of the rows): on every
     typed table of the sample data, for the bad cells of each column and of all columns, the
     result equals ``frame[mask]`` exactly (values, dtypes, index, column order)."""
     from pathlib import Path
@@ -360,9 +361,10 @@ def test_rows_without_bad_cells_filtered_column_wise_equal_boolean_indexing():
             got = _without_bad_rows(v.typed, v.bad, use)
             pd.testing.assert_frame_equal(got, v.typed[keep])
             checked += int(not keep.all())
-            # and again on the filtered frame (an index with gaps), as the ABO line kinds are picked
-            every_other = np.arange(len(got)) % 2 == 0
-            pd.testing.assert_frame_equal(rows_where(got, every_other), got[every_other])
+            # and again on the filtered frame (an index with gaps), as the ABO line kinds are picked:
+            # a part of the rows (a take) and nearly all of them (a filter), and none
+            for picked in (np.arange(len(got)) % 2 == 0, np.arange(len(got)) % 20 != 0, np.zeros(len(got), dtype=bool)):
+                pd.testing.assert_frame_equal(rows_where(got, picked), got[picked])
     assert checked, "the sample data has bad cells, so some rows were really dropped"
     # a frame with a repeated column name is filtered as pandas does it
     dup = pd.DataFrame(np.arange(6).reshape(3, 2), columns=["a", "a"])

@@ -171,15 +171,25 @@ def rule(**meta: Any) -> Callable[[Callable[[Context], pd.DataFrame]], Rule]:
     return wrap
 
 
+# rows_where: from this share of rows kept, a filter (one pass, no row positions) beats a take
+ROWS_WHERE_FILTER_FROM = 0.9
+
+
 def rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
-    """``frame[mask]`` (``mask`` a boolean numpy array), filtered column by column: boolean
-    indexing turns the mask into row positions and *takes* them, which for Arrow string columns
-    read in many chunks costs two to three times pyarrow's ``filter`` (measured on the 1M-line
-    table). The same frame (tested), index included."""
+    """``frame[mask]`` (``mask`` a boolean numpy array), column by column, the faster of two ways
+    for how many rows are kept (measured on the 1M-line table, 21 columns): a mask that keeps
+    most rows (the engine dropping the few rows with bad cells) is pyarrow's ``filter`` per
+    column (0.19 s against 0.22-0.59 s for ``frame[mask]`` at 99 %); one that picks out a part
+    (the ABO lines, a seventh) is a *take* of the kept positions, as ``frame[mask]`` does it
+    (0.06 s against 0.11 s for the filter at 15 %). The same frame either way (tested), index
+    included."""
     mask = np.asarray(mask, dtype=bool)
     if not frame.columns.is_unique:
         return frame[mask]
-    return pd.DataFrame({c: frame[c].array[mask] for c in frame.columns}, index=frame.index[mask], copy=False)
+    if mask.sum() >= ROWS_WHERE_FILTER_FROM * len(mask):
+        return pd.DataFrame({c: frame[c].array[mask] for c in frame.columns}, index=frame.index[mask], copy=False)
+    pos = np.flatnonzero(mask)
+    return pd.DataFrame({c: frame[c].array.take(pos) for c in frame.columns}, index=frame.index[pos], copy=False)
 
 
 def reindex_lookup(values: pd.Series, keys: pd.Series) -> pd.Series:

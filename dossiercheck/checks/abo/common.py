@@ -84,8 +84,8 @@ def of_clients(frame: pd.DataFrame, clients: pd.Index) -> pd.DataFrame:
     clients = pd.Index(clients).unique()
     keys = frame["klantnummer"]
     if isinstance(keys.dtype, pd.StringDtype) and not clients.hasnans:
-        return frame[isin(keys, pd.Series(clients, dtype="string"))]
-    return frame[clients.get_indexer(keys) >= 0]
+        return rows_where(frame, isin(keys, pd.Series(clients, dtype="string")))
+    return rows_where(frame, clients.get_indexer(keys) >= 0)
 
 
 def school_year_label(d: pd.Series) -> pd.Series:
