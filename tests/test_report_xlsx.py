@@ -294,9 +294,10 @@ def test_abort_stops_the_child_and_removes_its_file(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == [] and not Path(rows_dir).exists(), "no file left behind, not even XlsxWriter's"
 
 
-def test_zip_parts_deflated_at_the_report_level(tmp_path):
-    """rapport.xlsx's parts are deflated at xlsx.ZIP_LEVEL (XlsxWriter has no option for it), and
-    XlsxWriter's own ZipFile is left as it was after the workbook is stored."""
+def test_zip_parts_deflated_at_the_report_level(tmp_path, monkeypatch):
+    """rapport.xlsx's parts are deflated by ISA-L at xlsx.ISAL_LEVEL (python-isal), or without it
+    by zlib at xlsx.ZIP_LEVEL (XlsxWriter has no option for either); every part reads back whole
+    (zipfile checks each one's CRC), and XlsxWriter's own ZipFile is left as it was."""
     import zipfile
     import zlib
 
@@ -306,14 +307,31 @@ def test_zip_parts_deflated_at_the_report_level(tmp_path):
 
     before = xw.ZipFile
     payload = {"findings": [{"rule": "GEN001", "severity": "error", "message": "m " * 5000}], "rules": []}
-    xlsx.write_workbook(payload, tmp_path / "r.xlsx")
+    assert xlsx._isal_zlib is not None, "python-isal is a dependency"
+    levels = []
+    real = xlsx._isal_zlib.compressobj
+    monkeypatch.setattr(xlsx._isal_zlib, "compressobj", lambda level, *a: levels.append(level) or real(level, *a))
+    xlsx.write_workbook(payload, tmp_path / "isal.xlsx")
+    monkeypatch.setattr(xlsx, "_isal_zlib", None)
+    xlsx.write_workbook(payload, tmp_path / "zlib.xlsx")
     assert xw.ZipFile is before
-    with zipfile.ZipFile(tmp_path / "r.xlsx") as z:
-        info = max(z.infolist(), key=lambda i: i.file_size)
-        data = z.read(info)
-        assert info.compress_type == zipfile.ZIP_DEFLATED
-    comp = zlib.compressobj(xlsx.ZIP_LEVEL, zlib.DEFLATED, -15)
-    assert info.compress_size == len(comp.compress(data) + comp.flush())
+    parts = {}
+    for name in ("isal", "zlib"):
+        with zipfile.ZipFile(tmp_path / f"{name}.xlsx") as z:
+            infos = z.infolist()
+            assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in infos)
+            parts[name] = {i.filename: z.read(i) for i in infos}
+            if name == "isal":
+                assert levels == [xlsx.ISAL_LEVEL] * len(infos)
+            else:
+                info = max(infos, key=lambda i: i.file_size)
+                comp = zlib.compressobj(xlsx.ZIP_LEVEL, zlib.DEFLATED, -15)
+                data = parts[name][info.filename]
+                assert info.compress_size == len(comp.compress(data) + comp.flush())
+    # the same parts either way (docProps/core.xml holds the time of writing)
+    assert parts["isal"].keys() == parts["zlib"].keys()
+    same = [n for n in parts["isal"] if n != "docProps/core.xml"]
+    assert [parts["isal"][n] for n in same] == [parts["zlib"][n] for n in same]
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

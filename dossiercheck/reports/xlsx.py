@@ -21,12 +21,12 @@ XlsxWriter's own conversions of strings to formulas, numbers or links as a secon
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import os
 import shutil
 import tempfile
 import time
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,22 +56,48 @@ SEVERITY_STYLE = {
 }
 
 
-# Deflate level of the zip parts. XlsxWriter leaves zlib's default (6); the Bevindingen sheet of
-# a province's audit is ~90 MB of XML, and level 3 deflates it in 0.5 s instead of 1.2 s for an
-# 18 % larger file (10.2 MB against 8.6 MB at 96,525 findings; measured, docs/performance.md).
-ZIP_LEVEL = 3
+# Deflate of the zip parts. The Bevindingen sheet of a province's audit is ~90 MB of XML, and
+# deflating it is the workbook's largest single step (the workbook is the last report to finish).
+# With ISA-L (python-isal, Intel's deflate in C/assembly) at level 2: 0.15 s for 10.5 MB; with
+# zlib (XlsxWriter's, when python-isal is not installed) at level 3: 0.45-0.6 s for 10.2 MB, and
+# at zlib's default 6: 1.1 s for 8.6 MB (96,525 findings, measured; docs/performance.md). Either
+# is plain deflate: every zip reader reads it.
+ISAL_LEVEL = 2
+ZIP_LEVEL = 3  # zlib's level, without python-isal
+
+try:
+    from isal import isal_zlib as _isal_zlib
+except ImportError:  # pragma: no cover - python-isal is a dependency; a platform without its wheel
+    _isal_zlib = None
+
+
+class _ZipFile(zipfile.ZipFile):
+    """XlsxWriter's ``ZipFile`` with the deflate above: zlib at :data:`ZIP_LEVEL`, or, with
+    python-isal, ISA-L at :data:`ISAL_LEVEL` (set on each part as it is opened for writing: the
+    standard library has no option for another deflate, so this uses its ``_open_to_write`` and
+    the part's ``_compressor``; tests/test_report_xlsx.py pins both)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("compresslevel", ZIP_LEVEL)
+        super().__init__(*args, **kwargs)
+
+    def _open_to_write(self, zinfo, force_zip64=False):
+        dest = super()._open_to_write(zinfo, force_zip64)
+        if _isal_zlib is not None and zinfo.compress_type == zipfile.ZIP_DEFLATED:
+            dest._compressor = _isal_zlib.compressobj(ISAL_LEVEL, _isal_zlib.DEFLATED, -15)
+        return dest
 
 
 class Workbook(xlsxwriter.Workbook):
-    """An XlsxWriter workbook whose zip parts are deflated at :data:`ZIP_LEVEL`. XlsxWriter has no
-    option for the level: its ``ZipFile`` is given one while this workbook is stored (reports
-    are written one at a time, and by their own process when large)."""
+    """An XlsxWriter workbook whose zip parts are deflated as :class:`_ZipFile` does it.
+    XlsxWriter has no option for it: its ``ZipFile`` is swapped while this workbook is stored
+    (reports are written one at a time, and by their own process when large)."""
 
     def _store_workbook(self) -> None:
         from xlsxwriter import workbook as xw
 
         real = xw.ZipFile
-        xw.ZipFile = functools.partial(real, compresslevel=ZIP_LEVEL)
+        xw.ZipFile = _ZipFile
         try:
             super()._store_workbook()
         finally:
