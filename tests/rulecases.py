@@ -13,6 +13,7 @@ A case file ``tests/cases/<PREFIX>.yaml`` holds a list of cases::
       details: [{dagen: 3}]                # optional: subset of each finding's details, in order
       message_contains: ["30/06/2025"]     # optional: text every finding's Dutch message holds
       value: ["Nee"]                       # optional: the findings' values, in order
+      sources: [{lijnen: [1, 2]}]          # optional: each finding's source rows, as in expect, in order
 
 ``expect: {}`` (or omitted) means the rule must be evaluated and must not fire.
 Cells are given as text; YAML dates/numbers/bools are turned into text, so write values that

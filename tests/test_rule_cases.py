@@ -31,6 +31,11 @@ def test_rule_case(case):
     for text in case.get("message_contains", []):
         for msg in f["message"]:
             assert text in msg, f"{text!r} not in message {msg!r}"
+    if "sources" in case:
+        ordered = f.sort_values(["table", "row"]) if len(f) else f
+        for want, have in zip(case["sources"], ordered["sources"], strict=True):
+            got_rows = sorted((src["table"], int(src["row"]) - 1) for src in have)
+            assert got_rows == sorted((t, r) for t, rows in want.items() for r in rows), f"source rows: got {got_rows}"
     if "value" in case:
         ordered = f.sort_values(["table", "row"])
         assert list(ordered["value"]) == case["value"]

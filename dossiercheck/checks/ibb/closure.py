@@ -140,18 +140,22 @@ def ibb010(ctx: Context) -> pd.DataFrame:
     n = int(ctx.cfg("ibb.passive_months"))
     bad_nl = pd.Series("", index=s.index, dtype="string")
     any_bad = pd.Series(False, index=s.index)
-    used = []
+    months = []
     for k in range(n, 0, -1):  # the n months before the closing month, oldest first (n is a setting)
         mk = add_months(month0, -k)
         q = pd.DataFrame({"_svc": s["_svc"].to_numpy(), "klantnummer": s["klantnummer"].to_numpy(), "maand": mk.to_numpy()})
         passive = q.merge(per_month, on=["klantnummer", "maand"], how="left")["_p"].fillna(False).astype(bool).to_numpy()
-        used.append(q.merge(cat[["klantnummer", "maand", "_rid"]], on=["klantnummer", "maand"])[["_svc", "_rid"]])
+        months.append(q)
         end = _fmt_dates(add_months(mk, 1) - pd.Timedelta(days=1))
         notp = pd.Series(~passive, index=s.index)
         sep = pd.Series(", ", index=s.index, dtype="string").where(any_bad & notp, "")
         bad_nl = bad_nl + sep + end.where(notp, "")
         any_bad = any_bad | notp
-    s = s[any_bad]
+    fires = any_bad.to_numpy()
+    s = s[fires]
+    # the categorieen rows of the months checked, for the services that fire only
+    cat_rows = cat[["klantnummer", "maand", "_rid"]]
+    used = [q[fires].merge(cat_rows, on=["klantnummer", "maand"])[["_svc", "_rid"]] for q in months]
     out = _per_service(
         s,
         tender=s["tender"],
