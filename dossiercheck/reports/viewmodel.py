@@ -43,14 +43,14 @@ def _load_masker() -> Callable[[str], str] | None:
     return fn
 
 
-def _pre_checks(fn: Callable[[str], str]) -> tuple[Callable | None, Callable | None]:
-    """For the PII module's own ``mask_pii``: its exact pre-checks, one text and many at once
-    (``may_mask``, ``may_mask_many``: False where ``mask_pii`` certainly returns the text
-    unchanged); None for any other masker."""
+def _pre_checks(fn: Callable[[str], str]) -> tuple[Callable | None, Callable | None, Callable | None]:
+    """For the PII module's own ``mask_pii``: its exact pre-checks, one text, many at once and an
+    Arrow array at once (``may_mask``, ``may_mask_many``, ``may_mask_arrow``: False where
+    ``mask_pii`` certainly returns the text unchanged); None for any other masker."""
     mod = importlib.import_module(PII_MODULE)
     if fn is not getattr(mod, "mask_pii", None):
-        return None, None
-    return getattr(mod, "may_mask", None), getattr(mod, "may_mask_many", None)
+        return None, None, None
+    return getattr(mod, "may_mask", None), getattr(mod, "may_mask_many", None), getattr(mod, "may_mask_arrow", None)
 
 
 class Masker:
@@ -61,7 +61,7 @@ class Masker:
     def __init__(self) -> None:
         self.fn = _load_masker()
         self.cache: dict[str, str] = {}
-        self.maybe, self.batch = _pre_checks(self.fn) if self.fn is not None else (None, None)
+        self.maybe, self.batch, self.arrow = _pre_checks(self.fn) if self.fn is not None else (None, None, None)
 
     def __call__(self, v: Any) -> Any:
         if self.fn is None or not isinstance(v, str) or not v:
