@@ -116,6 +116,25 @@ def isin(series: pd.Series, values) -> np.ndarray:
     return series.isin(list(values) if not isinstance(values, pd.Series) else values).fillna(False).to_numpy(dtype=bool) & series.notna().to_numpy()
 
 
+def isin_many(parts: list[pd.Series], values) -> list[np.ndarray]:
+    """:func:`isin` of each of ``parts`` in the same ``values``, in one pyarrow call over all of
+    them: its hash table of the values is built once, not per part (25-35 ms each time for the
+    200,000 klantnummers of the benchmark's dossiers). The same arrays as one call per part."""
+    if not all(isinstance(s.dtype, pd.StringDtype) for s in parts) or len(parts) < 2:
+        return [isin(s, values) for s in parts]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    vset = values if isinstance(values, pa.Array) else value_set(values)
+    chunks = []
+    for s in parts:
+        arr = _arrow(s).cast(pa.large_string())
+        chunks.extend(arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr])
+    hit = pc.is_in(pa.chunked_array(chunks, type=pa.large_string()), value_set=vset)
+    hit = hit.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    return np.split(hit, np.cumsum([len(s) for s in parts])[:-1])
+
+
 def nearest(value: str, allowed: Iterable[str]) -> str:
     """The allowed value closest to ``value`` (for DAT003 messages)."""
     allowed = list(allowed)

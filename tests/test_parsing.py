@@ -153,3 +153,29 @@ def test_isin_with_texts_or_a_value_set(dtype):
     assert isin(series, values).tolist() == want
     assert isin(series, value_set(values)).tolist() == want
     assert isin(series, value_set(values[:0])).tolist() == [False] * 5
+
+
+@pytest.mark.parametrize("dtype", ["string", "object"])
+def test_isin_many_is_isin_per_part(dtype):
+    """text.isin_many (one pyarrow call for several columns, as DAT007 looks up every table's
+    klantnummers in the dossiers) gives each part what text.isin gives it, also for an empty
+    part, a part read in several chunks and missing values."""
+    import pyarrow as pa
+
+    from dossiercheck.text import isin, isin_many, value_set
+
+    values = pd.Series(["61000003", None, "61000001", "61000001"], dtype="string")
+    chunked = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([["61000001", None], [], ["y", "61000003"]],
+                                                                   type=pa.large_string())))
+    parts = [
+        pd.Series(["61000001", None, "61000002", "x", "61000003"], dtype=dtype),
+        pd.Series([], dtype=dtype),
+        chunked if dtype == "string" else chunked.astype(object),
+        pd.Series([None, "61000003"], dtype=dtype),
+    ]
+    for vals in (values, value_set(values)):
+        got = isin_many(parts, vals)
+        assert [g.tolist() for g in got] == [isin(p, vals).tolist() for p in parts]
+    assert [g.tolist() for g in isin_many(parts, values)] == [
+        [True, False, False, False, True], [], [True, False, False, True], [False, True]]
+    assert isin_many([], values) == []

@@ -11,7 +11,7 @@ import pandas as pd
 
 from dossiercheck.checks.rule import ERROR, WARNING, Context, rule
 from dossiercheck.tables import TABLES
-from dossiercheck.text import isin, value_set
+from dossiercheck.text import isin_many, value_set
 
 ALL_TABLES = tuple(TABLES)
 
@@ -222,22 +222,28 @@ ORPHAN_TABLES = ("lijnen", "notities", "plannen", "documenten", "contacten", "af
     source="TABLES.md",
 )
 def dat007(ctx: Context) -> pd.DataFrame:
-    parts = []
+    """The key columns of the tables that point at one parent are looked up in its keys at once
+    (:func:`~dossiercheck.text.isin_many`)."""
     pairs = [(t, "klantnummer", "dossiers") for t in ORPHAN_TABLES] + [("gesprekken", "chequenummer", "cheques")]
-    known: dict[str, object] = {}  # parent table -> its keys as one value set (made once)
+    by_parent: dict[str, list[tuple[str, str]]] = {}
     for child, key, parent in pairs:
         if child not in ctx.tables or parent not in ctx.tables:
             continue
-        c = ctx.tables[child]
-        if key not in c.columns or key not in ctx.tables[parent].columns:
+        if key not in ctx.tables[child].columns or key not in ctx.tables[parent].columns:
             continue
-        if parent not in known:
-            keys = ctx.tables[parent][key]
-            known[parent] = value_set(keys) if isinstance(keys.dtype, pd.StringDtype) else keys
-        orphan = c[c[key].notna().to_numpy() & ~isin(c[key], known[parent])]
-        parts.append(
-            pd.DataFrame({"_rid": orphan["_rid"].to_numpy(), "key_name": key, "key": orphan[key].to_numpy(), "parent": parent})
-        )
+        by_parent.setdefault(parent, []).append((child, key))
+    parts = []
+    for parent, children in by_parent.items():
+        key = children[0][1]
+        keys = ctx.tables[parent][key]
+        known = value_set(keys) if isinstance(keys.dtype, pd.StringDtype) else keys
+        cols = [ctx.tables[child][key] for child, _ in children]
+        for (child, key), col, hit in zip(children, cols, isin_many(cols, known)):
+            c = ctx.tables[child]
+            orphan = c[col.notna().to_numpy() & ~hit]
+            parts.append(
+                pd.DataFrame({"_rid": orphan["_rid"].to_numpy(), "key_name": key, "key": orphan[key].to_numpy(), "parent": parent})
+            )
     if not parts:
         return pd.DataFrame({"_rid": pd.Series(dtype="int64")})
     return pd.concat(parts, ignore_index=True)
