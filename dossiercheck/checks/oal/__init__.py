@@ -26,6 +26,12 @@ def oal_lines(lijnen: pd.DataFrame, active: bool = True) -> pd.DataFrame:
     return rows_where(lijnen, m)
 
 
+def active_oal_lines(ctx: Context) -> pd.DataFrame:
+    """The active OAL lines of the rule's ``lijnen``, selected once for the rules that see the
+    same lines."""
+    return ctx.shared("oal_active_lines", ("lijnen",), lambda: oal_lines(ctx.table("lijnen")))
+
+
 @rule(
     code="OAL001",
     severity=ERROR,
@@ -63,7 +69,7 @@ def oal_lines(lijnen: pd.DataFrame, active: bool = True) -> pd.DataFrame:
 def oal001(ctx: Context) -> pd.DataFrame:
     """``dossiers.diploma_datum`` is optional: without the column every diploma counts as one with
     an empty date, which RULES.md treats as "not in the target group"."""
-    l = oal_lines(ctx.table("lijnen"))
+    l = active_oal_lines(ctx)
     d = ctx.table("dossiers")
     d = d[d["diploma_secundair"].fillna(False).astype(bool).to_numpy()].drop_duplicates("klantnummer")
     d = d.set_index("klantnummer")
@@ -106,7 +112,7 @@ def oal001(ctx: Context) -> pd.DataFrame:
     config_keys=("oal.allowed_results",),
 )
 def oal002(ctx: Context) -> pd.DataFrame:
-    l = oal_lines(ctx.table("lijnen"))
+    l = active_oal_lines(ctx)
     allowed = list(ctx.cfg("oal.allowed_results"))
     m = (l["toestand"] == "Beëindigd").fillna(False) & ~equals_text(l["resultaatcode"], *allowed)
     return offending(

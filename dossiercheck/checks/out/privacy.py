@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dossiercheck.checks.out.rules import outplacement
+from dossiercheck.checks.out.rules import outplacement_lines
 from dossiercheck.checks.pii import find_pii, kinds_en_series
 from dossiercheck.checks.rule import WARNING, Context, rule
 
@@ -34,8 +34,8 @@ from dossiercheck.checks.rule import WARNING, Context, rule
 )
 def out008(ctx: Context) -> pd.DataFrame:
     """The finding names the kinds found (from the shared detector), never the value itself."""
-    l = ctx.table("lijnen")
-    l = l[outplacement(l) & l["samenvatting"].notna()]
+    l = outplacement_lines(ctx)
+    l = l[l["samenvatting"].notna().to_numpy()]
     kinds = find_pii(l["samenvatting"], list(ctx.cfg("privacy.medical_terms")))
     hit = kinds.str.len().fillna(0).astype("int64") > 0
     sub = l[hit.to_numpy()]

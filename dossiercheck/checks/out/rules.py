@@ -305,8 +305,8 @@ def out007(ctx: Context) -> pd.DataFrame:
     'Uitgevoerd' a month after it) runs to that einddatum. Lines starting the same day are
     ordered by source row; the later one is the finding, naming the latest-starting earlier line
     it overlaps (all overlapped lines are in its rows)."""
-    l = ctx.table("lijnen")
-    l = l[outplacement(l) & l["startdatum"].notna()]
+    l = outplacement_lines(ctx)
+    l = l[l["startdatum"].notna().to_numpy()]
     end = l["einddatum"].where(l["einddatum"].notna(), l["startdatum"].where(~l["open"].astype(bool), ctx.peildatum))
     lines = pd.DataFrame(
         {"_rid": l["_rid"], "klantnummer": l["klantnummer"], "start": l["startdatum"], "end": end}
