@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
+import shutil
 from collections.abc import Sequence
 from itertools import zip_longest
 from typing import Any
@@ -52,9 +54,9 @@ class Worksheet(_xw.Worksheet):
     """An XlsxWriter worksheet that also takes rows rendered in bulk (:meth:`write_rendered_rows`)
     and never writes a plain string unescaped (see the module docstring)."""
 
-    def write_rendered_rows(self, first: int, last: int, last_col: int, xml: str) -> None:
+    def write_rendered_rows(self, first: int, last: int, last_col: int, xml: str | bytes | memoryview | pa.Buffer) -> None:
         """Append rows ``first``..``last`` (0-based, after every row written so far), already
-        rendered as ``<row>`` elements, to the sheet data."""
+        rendered as ``<row>`` elements (text, or its UTF-8 bytes), to the sheet data."""
         if not self.constant_memory:
             raise ValueError("rendered rows need constant_memory mode")
         if first < self.previous_row or (first == self.previous_row and self.table.get(first)):
@@ -62,8 +64,27 @@ class Worksheet(_xw.Worksheet):
         if self._check_dimensions(first, 0) or self._check_dimensions(last, last_col):
             raise ValueError(f"rows {first}..{last} are outside the sheet")
         self._write_single_row(first)  # the pending row (the header) goes out first
-        self.fh.write(xml)
+        if isinstance(xml, str):
+            self.fh.write(xml)
+        else:  # UTF-8 bytes straight to the (UTF-8) file, after what its text layer holds
+            self.fh.flush()
+            self.fh.buffer.write(xml)
         self.previous_row = last + 1  # nothing pending; a later write must come after ``last``
+
+    def _write_optimized_sheet_data(self) -> None:
+        """XlsxWriter's, copying the row data into the sheet file as bytes (both are UTF-8 text
+        files) instead of decoding and encoding it again in 64 KB pieces."""
+        if self.dim_rowmin is None or not (hasattr(self.fh, "buffer") and hasattr(self.row_data_fh, "buffer")):
+            super()._write_optimized_sheet_data()
+            return
+        self._xml_start_tag("sheetData")
+        self.row_data_fh.flush()
+        self.row_data_fh.buffer.seek(0)
+        self.fh.flush()
+        shutil.copyfileobj(self.row_data_fh.buffer, self.fh.buffer, 1 << 20)
+        self.row_data_fh.close()
+        os.unlink(self.row_data_filename)
+        self._xml_end_tag("sheetData")
 
     def _write_cell(self, row: int, col: int, cell) -> None:
         if type(cell) is _xw.CellStringTuple and self.constant_memory:
@@ -205,13 +226,14 @@ class CellRenderer:
         body = pc.if_else(pc.equal(texts, ""), pa.scalar(None, pa.string()), body)
         return body.take(enc.indices)
 
-    def rows_xml(self, rows: Sequence[Sequence[Any]], first: int) -> str:
-        """``<row>`` elements for ``rows``, the first at 0-based row ``first``."""
+    def rows_xml(self, rows: Sequence[Sequence[Any]], first: int) -> pa.Buffer:
+        """``<row>`` elements for ``rows``, the first at 0-based row ``first`` (UTF-8)."""
         return self.columns_xml(list(zip_longest(*rows, fillvalue=None)), first, len(rows))
 
-    def columns_xml(self, columns: Sequence[Sequence[Any]], first: int, n: int | None = None) -> str:
+    def columns_xml(self, columns: Sequence[Sequence[Any]], first: int, n: int | None = None) -> pa.Buffer:
         """``<row>`` elements for the rows whose cells are ``columns`` (one sequence per column,
-        all of one length, ``n``), the first at 0-based row ``first``."""
+        all of one length, ``n``), the first at 0-based row ``first``: their UTF-8 bytes, joined by
+        pyarrow (no Python string per row, none for the block)."""
         n = len(columns[0]) if n is None else n
         rownum = pc.cast(pa.array(np.arange(first + 1, first + n + 1, dtype=np.int64)), pa.string())
         parts: list = ['<row r="', rownum, '">']
@@ -222,4 +244,6 @@ class CellRenderer:
             cells = pc.binary_join_element_wise(f'<c r="{xl_col_to_name(c)}', rownum, bodies, "")
             parts.append(pc.fill_null(cells, "") if bodies.null_count else cells)
         parts.append("</row>")
-        return "".join(pc.binary_join_element_wise(*parts, "").to_pylist())
+        rows = pc.binary_join_element_wise(*parts, "")
+        block = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(rows)], pa.int32()), rows), "")
+        return block[0].as_buffer()
