@@ -221,6 +221,10 @@ def test_csv_files_read_on_two_threads_raise_the_first_bad_file_in_file_order(tm
         pytest.param(b"caf\xe9\n" + b"a" * (1 << 17), "cp1252", id="cp1252-in-probe"),
         pytest.param(b"a" * (1 << 17) + b"caf\xe9\n", "cp1252", id="cp1252-after-probe"),
         pytest.param(b"a" * ((1 << 16) - 1) + b"\xc3", "cp1252", id="utf8-cut-at-end-of-file"),
+        # cp1252 without a byte in 0x80-0x9F is decoded as Latin-1; with one, by the cp1252 table
+        pytest.param(bytes(range(0xA0, 0x100)) * 3 + b"\n" + bytes(range(0x80)), "cp1252", id="cp1252-latin1-part"),
+        pytest.param(b"a" * ((1 << 22) + 5) + b"\x80 \x81 \x9f \xe9", "cp1252", id="cp1252-specials-in-last-part"),
+        pytest.param(b"\x96 \xe9" + b"a" * (1 << 22), "cp1252", id="cp1252-special-first"),
     ],
 )
 def test_decode_text_probe_gives_the_whole_file_answer(data, encoding):
@@ -229,6 +233,15 @@ def test_decode_text_probe_gives_the_whole_file_answer(data, encoding):
     text, got = decode_text(data)
     assert got == encoding
     assert text == (data.decode("utf-8-sig") if encoding == "utf-8" else data.decode("cp1252", errors="replace"))
+
+
+def test_cp1252_specials_found_in_any_part():
+    from dossiercheck.io.workbook import _cp1252_specials
+
+    assert not _cp1252_specials(b"") and not _cp1252_specials(bytes(range(0x80)) + bytes(range(0xA0, 0x100)))
+    for byte in range(0x80, 0xA0):
+        assert _cp1252_specials(b"a" * 10 + bytes([byte]))
+    assert _cp1252_specials(b"a" * ((1 << 22) * 2) + b"\x80") and _cp1252_specials(b"\x9f" + b"a" * (1 << 23))
 
 
 def test_irregular_csv_files_with_huge_cells_read_on_two_threads(tmp_path, monkeypatch):

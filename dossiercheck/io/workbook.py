@@ -1049,7 +1049,26 @@ def decode_text(data: bytes) -> tuple[str, str]:
         codecs.getincrementaldecoder("utf-8-sig")().decode(data[:_UTF8_PROBE], final=False)
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
+        if not _cp1252_specials(data):
+            # cp1252 is Latin-1 outside 0x80-0x9F (the euro sign, curly quotes, dashes, ...), and
+            # CPython decodes Latin-1 by a widening copy: 0.11 s for the benchmark's 174 MB lines
+            # file against 0.35 s by the cp1252 table (the check: 0.03 s). The same text (tested).
+            return data.decode("latin-1"), "cp1252"
         return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _cp1252_specials(data: bytes, step: int = 1 << 22) -> bool:
+    """Whether ``data`` holds a byte in 0x80-0x9F (numpy, a few MB at a time, stopping at the
+    first one)."""
+    a = np.frombuffer(data, dtype=np.uint8)
+    buf = np.empty(min(step, len(a)), dtype=np.uint8)
+    for off in range(0, len(a), step):
+        part = a[off : off + step]
+        top = buf[: len(part)]
+        np.bitwise_and(part, 0xE0, out=top)
+        if (top == 0x80).any():
+            return True
+    return False
 
 
 _HEAD_LINE_CHARS = 100_000  # under the csv module's field limit (131,072): a 1 MB cell is not a header
