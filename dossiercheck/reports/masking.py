@@ -88,8 +88,9 @@ class _Masker:
     def _texts_arrow(self, vals: list, key: str | None) -> list | None:
         """:meth:`texts` for a column of texts (and None) as one Arrow array: its distinct texts
         and the PII module's exact pre-check on them run in pyarrow, and only the texts the
-        pre-check lets through are looked at in Python (one column of the benchmark's findings:
-        0.2 s -> 0.03 s). None when the column holds anything else (numbers, a lone surrogate)."""
+        pre-check lets through are looked at in Python (the benchmark's 96,525 messages: 0.2 s ->
+        0.1 s, their klantnummers 0.16 s -> 0.05 s). None when the column holds anything else
+        (numbers, a lone surrogate)."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
