@@ -333,3 +333,29 @@ def test_csv_arrow_path_equals_pandas_c_engine(rows, ending, last_break, block):
     assert cells.astype(object).values.tolist() == want.astype(object).values.tolist()
     expected_inner = [sum(workbook._breaks(c) for c in r) for r in want.astype(str).values.tolist()]
     assert (inner.tolist() if inner is not None else [0] * len(cells)) == expected_inner
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.integers(1, 4000), min_size=1, max_size=8),  # the columns' numbers of distinct values
+    st.integers(1, 300),
+    st.integers(0, 60),
+    st.integers(0, 2**32 - 1),
+)
+def test_two_pass_row_keys_group_rows_as_the_one_pass_key(cards, n, dups, seed):
+    """schemas._row_keys (a partial key over the leading columns, the full key for the rows whose
+    partial key repeats) puts rows in the same groups as the one-pass key over every column, also
+    when the columns do not fit one int64 together (high numbers of distinct values)."""
+    from dossiercheck.schemas import _full_row_keys, _row_keys
+
+    rng = np.random.default_rng(seed)
+    big = [c ** 4 for c in cards]  # up to 2.6e14 distinct codes per column: the product overflows
+    codes = [rng.integers(-1, b, size=n) for b in big]
+    # plant whole-row duplicates and rows equal in the leading columns only
+    for _ in range(dups):
+        a, b = rng.integers(0, n, size=2)
+        upto = int(rng.integers(1, len(codes) + 1))
+        for c in codes[:upto]:
+            c[b] = c[a]
+    got, want = _row_keys(codes, n), _full_row_keys(codes, n)
+    assert (pd.factorize(got)[0] == pd.factorize(want)[0]).all()
