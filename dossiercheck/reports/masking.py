@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from dossiercheck.forking import collector_paused
 from dossiercheck.reports import viewmodel as vm
 from dossiercheck.reports.viewmodel import CHEQUE_RE, KLANT_RE
 
@@ -188,17 +189,10 @@ def mask_payload(payload: dict) -> dict:
     """``payload`` with personal data masked in every input-derived text.
 
     The payload is not changed; the result shares the parts in which nothing was masked."""
-    import gc
-
     # The walk makes short-lived tuples by the million; with a big heap the cyclic collector
     # would scan it again and again (half the time at 100,000 findings). Nothing here is cyclic.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _Masker().dicts([payload])[0]
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def mask_texts(texts: list, key: str | None = None) -> list:

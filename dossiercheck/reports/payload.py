@@ -15,6 +15,7 @@ import pandas as pd
 from dossiercheck import __version__
 from dossiercheck.config import to_jsonable
 from dossiercheck.engine import AuditResult
+from dossiercheck.forking import collector_paused
 
 
 def _clean(v: Any) -> Any:
@@ -52,20 +53,13 @@ def findings_records(findings: pd.DataFrame) -> list[dict]:
     benchmark's findings, against 0.33 s without; nothing made here is cyclic)."""
     if not len(findings):
         return []
-    import gc
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         names = list(findings.columns)
         cols = [_column_values(findings[c]) for c in names]
         if "row" in names:
             i = names.index("row")
             cols[i] = [int(r) if r is not None else None for r in cols[i]]
         return [dict(zip(names, vals)) for vals in zip(*cols)]
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def build_payload(result: AuditResult, inputs: list[dict], unrecognised: list[dict]) -> dict:
