@@ -273,8 +273,8 @@ def test_long_columns_masked_through_arrow_as_the_walk_does(monkeypatch):
 
     monkeypatch.setattr(masking, "_ARROW_FROM", 10)
     arrow_calls = []
-    real = masking._Masker._texts_arrow
-    monkeypatch.setattr(masking._Masker, "_texts_arrow", lambda self, v, k: arrow_calls.append(k) or real(self, v, k))
+    real = masking._Masker._arrow_candidates
+    monkeypatch.setattr(masking._Masker, "_arrow_candidates", lambda self, v, k: arrow_calls.append(k) or real(self, v, k))
     keys = ["61000001", "6100000123", "\u0663" * 8, "610000", "61000001234", RRN, "", None, f"klant {EMAIL}"]
     texts = [f"bel {PHONE}", f"rrn {RRN_WRITTEN}", "gewoon", "", None, "0475\t12 34 56", "12/03/2024 en 61020760"]
     findings = [
