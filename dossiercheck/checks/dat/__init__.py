@@ -225,22 +225,18 @@ def dat007(ctx: Context) -> pd.DataFrame:
     """The key columns of the tables that point at one parent are looked up in its keys at once
     (:func:`~dossiercheck.text.isin_many`)."""
     pairs = [(t, "klantnummer", "dossiers") for t in ORPHAN_TABLES] + [("gesprekken", "chequenummer", "cheques")]
-    by_parent: dict[str, list[tuple[str, str]]] = {}
+    children: dict[tuple[str, str], list[str]] = {}  # (parent, key) -> the tables pointing at it
     for child, key, parent in pairs:
-        if child not in ctx.tables or parent not in ctx.tables:
-            continue
-        if key not in ctx.tables[child].columns or key not in ctx.tables[parent].columns:
-            continue
-        by_parent.setdefault(parent, []).append((child, key))
+        if child in ctx.tables and parent in ctx.tables:
+            if key in ctx.tables[child].columns and key in ctx.tables[parent].columns:
+                children.setdefault((parent, key), []).append(child)
     parts = []
-    for parent, children in by_parent.items():
-        key = children[0][1]
+    for (parent, key), tables in children.items():
         keys = ctx.tables[parent][key]
         known = value_set(keys) if isinstance(keys.dtype, pd.StringDtype) else keys
-        cols = [ctx.tables[child][key] for child, _ in children]
-        for (child, key), col, hit in zip(children, cols, isin_many(cols, known)):
-            c = ctx.tables[child]
-            orphan = c[col.notna().to_numpy() & ~hit]
+        cols = [ctx.tables[t][key] for t in tables]
+        for t, col, hit in zip(tables, cols, isin_many(cols, known)):
+            orphan = ctx.tables[t][col.notna().to_numpy() & ~hit]
             parts.append(
                 pd.DataFrame({"_rid": orphan["_rid"].to_numpy(), "key_name": key, "key": orphan[key].to_numpy(), "parent": parent})
             )
