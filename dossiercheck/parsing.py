@@ -165,7 +165,8 @@ def _parse_duration(s: str) -> tuple[float | None, Error]:
 
 
 _MONEY_STRIP = re.compile(r"(?:€|eur(?:o)?)", re.IGNORECASE)
-_THOUSANDS = re.compile(r"^-?\d{1,3}(?:\.\d{3})+$")
+# thousands dots: a first group without a leading zero (``0.001`` is a decimal number, not 1)
+_THOUSANDS = re.compile(r"^-?[1-9]\d{0,2}(?:\.\d{3})+$")
 _PLAIN = re.compile(r"^-?\d+(?:\.\d+)?$")
 _BELGIAN = re.compile(r"^-?\d{1,3}(?:\.\d{3})*,\d+$|^-?\d+,\d+$")
 

@@ -60,7 +60,9 @@ def test_duration_hours_and_errors():
 
 
 @pytest.mark.parametrize(
-    "text,value", [("679", 679.0), ("679,00", 679.0), ("€ 679,00", 679.0), ("1.234,50", 1234.5), ("€1.234", 1234.0)]
+    "text,value",
+    [("679", 679.0), ("679,00", 679.0), ("€ 679,00", 679.0), ("1.234,50", 1234.5), ("€1.234", 1234.0),
+     ("1.001", 1001.0), ("0.001", 0.001), ("0.5", 0.5)],  # thousands dots never follow a lone 0
 )
 def test_money(text, value):
     assert parse_money(text) == (value, None)
